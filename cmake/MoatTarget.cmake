@@ -1,0 +1,28 @@
+# Flags and helpers shared by everything built for the target.
+
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_STANDARD_REQUIRED ON)
+
+set(MOAT_PLATFORM qemu-virt CACHE STRING "Target platform")
+set(MOAT_SEMIHOSTING ON CACHE BOOL
+    "Use semihosting to end QEMU with a status (system off, panic, tests)")
+
+# Freestanding, no FP/SIMD in the kernel, no libgcc.
+set(MOAT_TARGET_CFLAGS
+    -ffreestanding -nostdlib -mgeneral-regs-only -march=armv8.1-a -mbranch-protection=none
+    -fno-pie -fno-pic -fno-stack-protector -fno-common
+    -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns
+    -Wall -Wextra -Werror -O2 -g)
+add_compile_options(${MOAT_TARGET_CFLAGS})
+add_link_options(-nostdlib -nostartfiles -static -no-pie
+                 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--fatal-warnings)
+
+# The QEMU command line of the reference platform, written once, read by
+# ./moat and the test runner.
+set(MOAT_QEMU_RAM_MIB 512)
+set(MOAT_QEMU_ARGS
+    -machine virt,virtualization=on,gic-version=3
+    -cpu max -smp 1 -m ${MOAT_QEMU_RAM_MIB}M
+    -semihosting-config enable=on,target=native)
+string(REPLACE ";" "\n" _qemu_args "${MOAT_QEMU_ARGS}")
+file(WRITE ${CMAKE_BINARY_DIR}/qemu-args.txt "${_qemu_args}\n")

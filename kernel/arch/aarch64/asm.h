@@ -1,0 +1,52 @@
+/* Constants shared by assembly and C (EL2 with VHE). */
+#ifndef MOAT_ASM_H
+#define MOAT_ASM_H
+
+#define KERNEL_PHYS_OFFSET_ASM 0xffff000000000000
+
+#define HCR_TGE (1 << 27)
+#define HCR_E2H (1 << 34)
+
+/* SCTLR_EL2 in its E2H=1 (EL1-like) layout. */
+#define SCTLR_M (1 << 0)
+#define SCTLR_C (1 << 2)
+#define SCTLR_SA (1 << 3)
+#define SCTLR_SA0 (1 << 4)
+#define SCTLR_I (1 << 12)
+#define SCTLR_RES1 ((1 << 11) | (1 << 20) | (1 << 22) | (1 << 23) | (1 << 28) | (1 << 29))
+#define SCTLR_VALUE (SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I)
+
+/* TCR_EL2 in its E2H=1 (TCR_EL1) layout: 48-bit VAs in both halves, 4 KiB
+ * granule, write-back inner-shareable walks, 48-bit PAs, 16-bit ASIDs. */
+#define TCR_T0SZ(n) (n)
+#define TCR_EPD0 (1 << 7)
+#define TCR_IRGN0_WB (1 << 8)
+#define TCR_ORGN0_WB (1 << 10)
+#define TCR_SH0_INNER (3 << 12)
+#define TCR_T1SZ(n) ((n) << 16)
+#define TCR_IRGN1_WB (1 << 24)
+#define TCR_ORGN1_WB (1 << 26)
+#define TCR_SH1_INNER (3 << 28)
+#define TCR_TG1_4K (2 << 30)
+#define TCR_IPS_48 (5 << 32)
+#define TCR_AS (1 << 36)
+#define TCR_VALUE                                                                      \
+	(TCR_T0SZ(16) | TCR_IRGN0_WB | TCR_ORGN0_WB | TCR_SH0_INNER | TCR_T1SZ(16) |   \
+	 TCR_IRGN1_WB | TCR_ORGN1_WB | TCR_SH1_INNER | TCR_TG1_4K | TCR_IPS_48 | TCR_AS)
+
+/* Boot map: 1 GiB blocks at level 1 (device below RAM, RAM normal). */
+#define BOOT_BLOCK_DEVICE ((1 << 0) | (0 << 2) | (1 << 10) | (3 << 53))
+#define BOOT_BLOCK_NORMAL ((1 << 0) | (1 << 2) | (3 << 8) | (1 << 10) | (1 << 54))
+#define PT_MAIR_ASM 0x44ff04
+
+/* Trap frame layout (see trap.h). */
+#define FRAME_X(n) ((n)*8)
+#define FRAME_SP_EL0 (31 * 8)
+#define FRAME_SP (32 * 8)
+#define FRAME_ELR (33 * 8)
+#define FRAME_SPSR (34 * 8)
+#define FRAME_ESR (35 * 8)
+#define FRAME_FAR (36 * 8)
+#define FRAME_SIZE (38 * 8)
+
+#endif

@@ -1,0 +1,45 @@
+/* Per-CPU pointer and system halt (semihosting exit, PSCI, or park). */
+#include "arch/cpu.h"
+
+#include "arch/irq.h"
+#include "sysreg.h"
+
+#define SEMIHOST_SYS_EXIT 0x18
+#define SEMIHOST_APPLICATION_EXIT 0x20026
+#define PSCI_SYSTEM_OFF 0x84000008
+
+void arch_cpu_init(struct cpu *cpu, unsigned id)
+{
+	cpu->id = id;
+	sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)cpu);
+}
+
+struct cpu *arch_cpu_current(void)
+{
+	return (struct cpu *)(uintptr_t)sysreg_read(tpidr_el2);
+}
+
+#ifdef MOAT_SEMIHOSTING
+static void semihost_exit(unsigned status)
+{
+	uint64_t block[2] = { SEMIHOST_APPLICATION_EXIT, status };
+	register uint64_t x0 __asm__("x0") = SEMIHOST_SYS_EXIT;
+	register uint64_t x1 __asm__("x1") = (uint64_t)(uintptr_t)block;
+
+	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
+}
+#endif
+
+NORETURN void arch_system_halt(enum halt_status status)
+{
+	arch_irq_mask();
+#ifdef MOAT_SEMIHOSTING
+	semihost_exit(status);
+#endif
+	if (status == HALT_OK) {
+		register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+		__asm__ volatile("smc #0" : "+r"(x0)::"memory");
+	}
+	for (;;)
+		__asm__ volatile("wfi");
+}

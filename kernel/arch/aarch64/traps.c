@@ -1,0 +1,61 @@
+/*
+ * C side of the exception vectors: interrupts go to the kernel's IRQ
+ * dispatcher; anything else is, for now, unexpected and reported in full
+ * before the system stops.
+ */
+#include "trap.h"
+
+#include "esr.h"
+#include "irq.h"
+#include "kprintf.h"
+#include "panic.h"
+
+static const char *const vector_names[16] = {
+	"synchronous, current EL with SP_EL0", "IRQ, current EL with SP_EL0",
+	"FIQ, current EL with SP_EL0",         "SError, current EL with SP_EL0",
+	"synchronous, current EL with SP_ELx", "IRQ, current EL with SP_ELx",
+	"FIQ, current EL with SP_ELx",         "SError, current EL with SP_ELx",
+	"synchronous, lower EL (AArch64)",     "IRQ, lower EL (AArch64)",
+	"FIQ, lower EL (AArch64)",             "SError, lower EL (AArch64)",
+	"synchronous, lower EL (AArch32)",     "IRQ, lower EL (AArch32)",
+	"FIQ, lower EL (AArch32)",             "SError, lower EL (AArch32)",
+};
+
+enum {
+	VEC_CUR_SPX_IRQ = 5,
+	VEC_LOWER64_IRQ = 9,
+};
+
+static void report_registers(const struct trap_frame *f)
+{
+	for (unsigned i = 0; i < 30; i += 2)
+		kprintf("  x%-2u %016lx  x%-2u %016lx\n", i, f->x[i], i + 1, f->x[i + 1]);
+	kprintf("  x30 %016lx  sp  %016lx  sp_el0 %016lx\n", f->x[30], f->sp, f->sp_el0);
+}
+
+NORETURN static void report_unexpected(const struct trap_frame *f, unsigned kind)
+{
+	char iss[96];
+	unsigned ec = ESR_EC(f->esr);
+
+	esr_describe_iss(f->esr, iss, sizeof(iss));
+	kprintf("\n*** unexpected exception in the kernel: %s\n", vector_names[kind & 15]);
+	kprintf("  ESR 0x%016lx: EC 0x%02x: %s, IL %u\n", f->esr, ec, esr_class_name(ec),
+		(unsigned)ESR_IL(f->esr));
+	kprintf("  ISS 0x%07lx: %s\n", (unsigned long)ESR_ISS(f->esr), iss);
+	kprintf("  FAR 0x%016lx  ELR 0x%016lx  SPSR 0x%016lx\n", f->far, f->elr, f->spsr);
+	report_registers(f);
+	panic("unexpected exception (EC 0x%02x) at 0x%016lx", ec, f->elr);
+}
+
+void trap_entry(struct trap_frame *frame, unsigned kind)
+{
+	switch (kind) {
+	case VEC_CUR_SPX_IRQ:
+	case VEC_LOWER64_IRQ:
+		irq_handle();
+		return;
+	default:
+		report_unexpected(frame, kind);
+	}
+}

@@ -1,0 +1,34 @@
+/* Per-CPU state and whole-system stop. */
+#ifndef MOAT_ARCH_CPU_H
+#define MOAT_ARCH_CPU_H
+
+#include "types.h"
+
+/*
+ * Everything that is "current" lives here, one per CPU, found through the
+ * CPU's own register (TPIDR_EL2), so that SMP adds CPUs, not rewrites.
+ */
+struct cpu {
+	unsigned id;
+	uint64_t ticks;         /* timer ticks taken on this CPU */
+	uint64_t next_deadline; /* counter value of the next tick */
+	uint64_t tick_period;   /* counter ticks between kernel ticks */
+};
+
+void arch_cpu_init(struct cpu *cpu, unsigned id);
+struct cpu *arch_cpu_current(void);
+
+/* Status codes seen by the host when QEMU ends (semihosting builds). */
+enum halt_status {
+	HALT_OK = 0,
+	HALT_TEST_FAILED = 1,
+	HALT_PANIC = 2,
+};
+
+/*
+ * Stops the whole system. Under QEMU with semihosting this ends QEMU with
+ * `status`; otherwise the CPU parks with interrupts masked.
+ */
+NORETURN void arch_system_halt(enum halt_status status);
+
+#endif

@@ -1,0 +1,29 @@
+/* kprintf: the formatter (fmt.c) writing to the arch console. */
+#include "kprintf.h"
+
+#include "arch/console.h"
+#include "fmt.h"
+
+static void console_out(void *ctx, char c)
+{
+	(void)ctx;
+	if (c == '\n')
+		arch_console_putc('\r');
+	arch_console_putc(c);
+}
+
+size_t kvprintf(const char *fmt, va_list ap)
+{
+	return fmt_vformat(console_out, NULL, fmt, ap);
+}
+
+size_t kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Boot one Moat image under QEMU and judge the run.
+
+A run passes only if QEMU ends with the expected exit status (the kernel
+reports its verdict through semihosting) and every --expect regex appears in
+the serial output, in the order given. With --expect-exit stop, QEMU is
+stopped as soon as every expectation has matched (for images that never
+end by themselves). On failure the whole serial log is printed.
+"""
+import argparse
+import os
+import re
+import selectors
+import subprocess
+import sys
+import time
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--qemu", default="qemu-system-aarch64")
+    p.add_argument("--qemu-args", required=True, help="file with one QEMU argument per line")
+    p.add_argument("--image", required=True)
+    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--expect-exit", default="0", help="exit status, or 'stop'")
+    p.add_argument("--expect", action="append", default=[], help="regex, in order")
+    p.add_argument("--extra", action="append", default=[], help="extra QEMU argument")
+    return p.parse_args()
+
+
+class Matcher:
+    """Matches the expectations in order against the growing output."""
+
+    def __init__(self, patterns):
+        self.patterns = [re.compile(p) for p in patterns]
+        self.next = 0
+        self.pos = 0
+
+    def feed(self, text):
+        while self.next < len(self.patterns):
+            m = self.patterns[self.next].search(text, self.pos)
+            if not m:
+                return
+            self.pos = m.end()
+            self.next += 1
+
+    def done(self):
+        return self.next == len(self.patterns)
+
+    def missing(self):
+        return [p.pattern for p in self.patterns[self.next:]]
+
+
+def run(args):
+    if not os.path.exists(args.image):
+        return False, f"image {args.image} does not exist (build it first)", ""
+    with open(args.qemu_args) as f:
+        qemu_args = [line.strip() for line in f if line.strip()]
+    cmd = [args.qemu, *qemu_args, "-display", "none", "-monitor", "none",
+           "-serial", "stdio", "-kernel", args.image, *args.extra]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    out = bytearray()
+    matcher = Matcher(args.expect)
+    deadline = time.monotonic() + args.timeout
+    stopped = timed_out = False
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        if not sel.select(timeout=min(left, 0.5)):
+            if proc.poll() is not None:
+                break
+            continue
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        out += chunk
+        matcher.feed(out.decode("utf-8", "replace"))
+        if args.expect_exit == "stop" and matcher.done():
+            stopped = True
+            break
+    if proc.poll() is None:
+        proc.kill()
+    status = proc.wait()
+    text = out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    if timed_out:
+        return False, f"timed out after {args.timeout:.0f} s", text
+    if args.expect_exit != "stop":
+        want = int(args.expect_exit)
+        if status != want:
+            why = f"QEMU exited with status {status}, expected {want}"
+            fails = [l for l in text.splitlines() if l.startswith("KTEST FAIL") or "panic:" in l]
+            if fails:
+                why += "\n  " + "\n  ".join(fails)
+            return False, why, text
+    elif not stopped:
+        return False, f"QEMU ended (status {status}) before every expectation matched", text
+    if not matcher.done():
+        return False, "missing from the serial output (in order):\n  " + \
+            "\n  ".join(matcher.missing()), text
+    return True, "", text
+
+
+def main():
+    args = parse_args()
+    t0 = time.monotonic()
+    ok, why, text = run(args)
+    name = os.path.basename(args.image)
+    if ok:
+        sys.stdout.write(text)
+        print(f"PASS {name} ({time.monotonic() - t0:.1f} s)")
+        return 0
+    print(f"----- serial output of {name} -----")
+    sys.stdout.write(text)
+    if text and not text.endswith("\n"):
+        print()
+    print("-----")
+    print(f"FAIL {name}: {why}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+# On-target test scenarios, read by both builds: the target build makes
+# each image, the host build registers each ctest test.
+#
+# moat_qemu_test(<name>
+#     [SOURCES <payload .c files>]      image built from these (default)
+#     [IMAGE <path in the target build>] or boot an existing image
+#     [EXPECT_EXIT <status>|stop]       QEMU's exit status; `stop`: end QEMU
+#                                       once every EXPECT has matched
+#     [EXPECT <regex>...]               must appear in the serial output, in order
+#     [TIMEOUT <seconds>])
+
+moat_qemu_test(boot
+    SOURCES boot/boot_test.c
+    EXPECT "Moat [0-9]+\\.[0-9]+\\.[0-9]+ \\(qemu-virt, EL2 with VHE\\)"
+           "kernel map ready, 512 MiB RAM at 0x40000000"
+           "GICv3 up"
+           "boot: EL2, E2H=1, TGE=1, MMU on"
+           "KTEST PASS")
+
+moat_qemu_test(timer
+    SOURCES timer/timer_test.c
+    EXPECT "timer: 50 ticks at 100 Hz"
+           "KTEST PASS")
+
+moat_qemu_test(mmu
+    SOURCES mmu/mmu_test.c
+    EXPECT "KTEST PASS")
+
+moat_qemu_test(fault
+    SOURCES fault/fault_test.c
+    EXPECT_EXIT 2
+    EXPECT "unexpected exception in the kernel: synchronous, current EL with SP_ELx"
+           "EC 0x25: data abort \\(same EL\\)"
+           "translation fault, level 0, read"
+           "FAR 0xffff7000dead0040"
+           "x19 0000000000001234"
+           "moat: panic: unexpected exception \\(EC 0x25\\)")
+
+# The image ./moat run boots: it must show the banner and keep ticking.
+moat_qemu_test(default_system
+    IMAGE kernel/moat.img
+    EXPECT_EXIT stop
+    EXPECT "Moat [0-9.]+ \\(qemu-virt"
+           "moat: uptime 1 s"
+           "moat: uptime 2 s")
