@@ -6,6 +6,7 @@
 
 #include "asm.h"
 #include "panic.h"
+#include "phys.h"
 #include "platform.h"
 #include "pt.h"
 #include "sysreg.h"
@@ -95,4 +96,14 @@ void arch_mmu_init(void)
 	__asm__ volatile("tlbi alle2" ::: "memory");
 	dsb(ish);
 	isb();
+}
+
+void *phys_to_kva(paddr_t pa)
+{
+	return pa_to_kva(pa);
+}
+
+paddr_t kva_to_phys(const void *kva)
+{
+	return kva_to_pa(kva);
 }

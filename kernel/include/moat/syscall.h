@@ -1,0 +1,31 @@
+/*
+ * Moat kernel ABI: system calls. A native domain enters with `svc #0`:
+ *   x7  system call number (enum moat_syscall)
+ *   x0  capability pointer (destination or source); on return from a
+ *       receive, the sender's badge
+ *   x1  message info (types.h); on return, the received message info
+ *   x2-x5  message registers MR0-MR3; the rest are in the IPC buffer
+ *   x6  reply object capability pointer (Recv, ReplyRecv)
+ * Every other register is preserved.
+ */
+#ifndef MOAT_ABI_SYSCALL_H
+#define MOAT_ABI_SYSCALL_H
+
+enum moat_syscall {
+	MOAT_SYS_CALL = 1,        /* send to an endpoint or invoke an object, wait for the reply */
+	MOAT_SYS_REPLY_RECV = 2,  /* reply through x6's reply object, then receive on x0 */
+	MOAT_SYS_SEND = 3,        /* blocking send / invoke without reply */
+	MOAT_SYS_NB_SEND = 4,     /* send only if a receiver waits; else dropped */
+	MOAT_SYS_RECV = 5,        /* blocking receive on an endpoint or notification */
+	MOAT_SYS_NB_RECV = 6,     /* receive only if something is there */
+	MOAT_SYS_REPLY = 7,       /* reply through x6's reply object */
+	MOAT_SYS_YIELD = 8,       /* to the next thread of the same priority */
+	MOAT_SYS_SIGNAL = 9,      /* signal a notification (badge OR-ed into its word) */
+	MOAT_SYS_WAIT = 10,       /* wait on a notification; returns and clears the word */
+	MOAT_SYS_POLL = 11,       /* the word without blocking (0 if none) */
+	MOAT_SYS_DEBUG_PUTC = 64, /* debug builds: one character to the kernel console */
+	MOAT_SYS_DEBUG_HALT = 65, /* debug builds: stop the system with status x0 */
+	MOAT_SYS_COUNT
+};
+
+#endif

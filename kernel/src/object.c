@@ -1,0 +1,81 @@
+/*
+ * Per-type facts used by the generic capability code. New object types add
+ * a case here and keep their own logic in their own file.
+ */
+#include "object.h"
+
+#include "phys.h"
+
+uint64_t object_size(enum moat_object_type type, unsigned size_bits)
+{
+	switch (type) {
+	case MOAT_OBJ_UNTYPED:
+		return 1ul << size_bits;
+	case MOAT_OBJ_CNODE:
+		return 1ul << (size_bits + MOAT_SLOT_SIZE_BITS);
+	case MOAT_OBJ_TCB:
+		return 1ul << MOAT_TCB_SIZE_BITS;
+	case MOAT_OBJ_ENDPOINT:
+		return 1ul << MOAT_ENDPOINT_SIZE_BITS;
+	case MOAT_OBJ_NOTIFICATION:
+		return 1ul << MOAT_NOTIFICATION_SIZE_BITS;
+	case MOAT_OBJ_REPLY:
+		return 1ul << MOAT_REPLY_SIZE_BITS;
+	case MOAT_OBJ_SCHED_CONTEXT:
+		return 1ul << MOAT_SCHED_CONTEXT_SIZE_BITS;
+	case MOAT_OBJ_FRAME_4K:
+		return 1ul << MOAT_FRAME_4K_SIZE_BITS;
+	case MOAT_OBJ_FRAME_2M:
+		return 1ul << MOAT_FRAME_2M_SIZE_BITS;
+	case MOAT_OBJ_PAGE_TABLE:
+		return 1ul << MOAT_PAGE_TABLE_SIZE_BITS;
+	case MOAT_OBJ_VSPACE:
+		return 1ul << MOAT_VSPACE_SIZE_BITS;
+	default:
+		return 0;
+	}
+}
+
+struct cap object_create(enum moat_object_type type, unsigned size_bits, paddr_t pa,
+			 bool device)
+{
+	struct cap c = { .type = (uint8_t)type, .rights = MOAT_RIGHTS_ALL };
+
+	switch (type) {
+	case MOAT_OBJ_UNTYPED:
+		c.obj = pa.bits;
+		c.bits = (uint8_t)size_bits;
+		c.flags = device ? CAP_FLAG_DEVICE : 0;
+		break;
+	case MOAT_OBJ_FRAME_4K:
+	case MOAT_OBJ_FRAME_2M:
+		c.type = CAP_FRAME;
+		c.obj = pa.bits;
+		c.bits = type == MOAT_OBJ_FRAME_4K ? MOAT_FRAME_4K_SIZE_BITS
+						   : MOAT_FRAME_2M_SIZE_BITS;
+		break;
+	case MOAT_OBJ_CNODE:
+		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
+		c.bits = (uint8_t)size_bits;
+		break;
+	default:
+		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
+		break;
+	}
+	return c;
+}
+
+void object_cap_deleted(const struct cap *c)
+{
+	/* Mappings belong to the capability that made them (frames, page tables). */
+	(void)c;
+}
+
+void object_finalise(const struct cap *c)
+{
+	/*
+	 * Untyped, CNodes (emptied by cap_delete) and frames need nothing more.
+	 * Threads, endpoints and notifications release their waiters here.
+	 */
+	(void)c;
+}
