@@ -6,6 +6,8 @@ set(CMAKE_C_STANDARD_REQUIRED ON)
 set(MOAT_PLATFORM qemu-virt CACHE STRING "Target platform")
 set(MOAT_SEMIHOSTING ON CACHE BOOL
     "Use semihosting to end QEMU with a status (system off, panic, tests)")
+set(MOAT_DEBUG_SYSCALLS ON CACHE BOOL
+    "Debug system calls: console output and system halt for any thread")
 
 # Freestanding, no FP/SIMD in the kernel, no libgcc.
 set(MOAT_TARGET_CFLAGS

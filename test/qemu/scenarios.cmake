@@ -36,10 +36,13 @@ moat_qemu_test(fault
            "x19 0000000000001234"
            "moat: panic: unexpected exception \\(EC 0x25\\)")
 
-# The image ./moat run boots: it must show the banner and keep ticking.
+# The image ./moat run boots: the banner, the root server at EL0, and a
+# kernel that keeps ticking while the root server waits.
 moat_qemu_test(default_system
     IMAGE kernel/moat.img
     EXPECT_EXIT stop
     EXPECT "Moat [0-9.]+ \\(qemu-virt"
+           "root: running at EL0, [0-9]+ untyped regions"
+           "root: idle"
            "moat: uptime 1 s"
            "moat: uptime 2 s")

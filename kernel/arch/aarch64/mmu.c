@@ -3,6 +3,7 @@
  * (pt.c) from a fixed pool of table pages in the image.
  */
 #include "arch/mmu.h"
+#include "arch/vspace.h"
 
 #include "asm.h"
 #include "panic.h"
@@ -90,12 +91,11 @@ void arch_mmu_init(void)
 
 	arch_mmu_load_ttbr1(pt.root.bits);
 
-	/* The boot identity map is no longer needed: the lower half is empty. */
-	sysreg_write(tcr_el2, sysreg_read(tcr_el2) | TCR_EPD0);
-	isb();
-	__asm__ volatile("tlbi alle2" ::: "memory");
-	dsb(ish);
-	isb();
+	/*
+	 * The boot identity map is no longer needed. The lower half belongs to
+	 * native domains; with none running it is an empty table (ASID 0).
+	 */
+	arch_vspace_activate(NULL);
 }
 
 void *phys_to_kva(paddr_t pa)

@@ -5,10 +5,15 @@
  */
 #include "trap.h"
 
+#include "arch/irq.h"
+#include "arch/vspace.h"
 #include "esr.h"
 #include "irq.h"
 #include "kprintf.h"
 #include "panic.h"
+#include "sysreg.h"
+#include "syscall.h"
+#include "thread.h"
 
 static const char *const vector_names[16] = {
 	"synchronous, current EL with SP_EL0", "IRQ, current EL with SP_EL0",
@@ -23,6 +28,7 @@ static const char *const vector_names[16] = {
 
 enum {
 	VEC_CUR_SPX_IRQ = 5,
+	VEC_LOWER64_SYNC = 8,
 	VEC_LOWER64_IRQ = 9,
 };
 
@@ -48,14 +54,85 @@ NORETURN static void report_unexpected(const struct trap_frame *f, unsigned kind
 	panic("unexpected exception (EC 0x%02x) at 0x%016lx", ec, f->elr);
 }
 
+static void save_user(struct tcb *t, const struct trap_frame *f)
+{
+	for (unsigned i = 0; i < 31; i++)
+		t->ctx.x[i] = f->x[i];
+	t->ctx.sp = f->sp_el0;
+	t->ctx.pc = f->elr;
+	t->ctx.spsr = f->spsr;
+	t->ctx.tpidr = sysreg_read(tpidr_el0);
+}
+
+static void load_user(const struct tcb *t, struct trap_frame *f)
+{
+	for (unsigned i = 0; i < 31; i++)
+		f->x[i] = t->ctx.x[i];
+	f->sp_el0 = t->ctx.sp;
+	f->elr = t->ctx.pc;
+	f->spsr = CONTEXT_SPSR_EL0; /* never anything a thread could have asked for */
+	sysreg_write(tpidr_el0, t->ctx.tpidr);
+}
+
+/* A native thread faulted and nobody handles its faults yet: report, suspend. */
+static void user_fault(struct tcb *t, const struct trap_frame *f)
+{
+	char iss[96];
+	unsigned ec = ESR_EC(f->esr);
+
+	esr_describe_iss(f->esr, iss, sizeof(iss));
+	kprintf("moat: thread '%s' faulted: EC 0x%02x: %s (%s)\n", t->name, ec, esr_class_name(ec),
+		iss);
+	kprintf("moat:   FAR 0x%016lx  PC 0x%016lx  SP 0x%016lx; thread suspended\n", f->far,
+		f->elr, f->sp_el0);
+	thread_block(t, THREAD_INACTIVE);
+}
+
+/* Picks the next thread (idling until there is one) and loads it into `f`. */
+static void return_to_user(struct trap_frame *f)
+{
+	struct tcb *t;
+
+	while (!(t = thread_choose()))
+		arch_wait_for_interrupt();
+	arch_vspace_activate(&t->vspace.cap);
+	load_user(t, f);
+}
+
+static void from_user(struct trap_frame *f, unsigned kind)
+{
+	struct tcb *t = thread_current();
+
+	save_user(t, f);
+	if (kind == VEC_LOWER64_IRQ)
+		irq_handle();
+	else if (ESR_EC(f->esr) == ESR_EC_SVC64)
+		syscall_handle(t);
+	else
+		user_fault(t, f);
+	return_to_user(f);
+}
+
 void trap_entry(struct trap_frame *frame, unsigned kind)
 {
 	switch (kind) {
 	case VEC_CUR_SPX_IRQ:
-	case VEC_LOWER64_IRQ:
 		irq_handle();
+		return;
+	case VEC_LOWER64_SYNC:
+	case VEC_LOWER64_IRQ:
+		from_user(frame, kind);
 		return;
 	default:
 		report_unexpected(frame, kind);
 	}
+}
+
+void trap_first_entry(void)
+{
+	struct trap_frame f = { 0 };
+	extern NORETURN void trap_return(struct trap_frame * frame);
+
+	return_to_user(&f);
+	trap_return(&f);
 }

@@ -64,7 +64,25 @@ trap_common:
 	mov	x0, sp
 	mov	x29, xzr
 	bl	trap_entry
+	b	trap_restore
 
+/*
+ * void trap_return(struct trap_frame *frame): leaves the kernel through
+ * `frame` (first entry to user space), starting from the top of the boot
+ * stack so that every later entry from EL0 finds the same stack.
+ */
+	.global	trap_return
+trap_return:
+	ldr	x1, =__boot_stack_top
+	sub	x1, x1, #FRAME_SIZE
+	mov	sp, x1
+	add	x2, x1, #FRAME_SIZE
+1:	ldp	x3, x4, [x0], #16
+	stp	x3, x4, [x1], #16
+	cmp	x1, x2
+	b.lo	1b
+
+trap_restore:
 	ldp	x4, x5, [sp, #FRAME_ELR]
 	msr	elr_el2, x4
 	msr	spsr_el2, x5

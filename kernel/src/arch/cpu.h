@@ -8,8 +8,11 @@
  * Everything that is "current" lives here, one per CPU, found through the
  * CPU's own register (TPIDR_EL2), so that SMP adds CPUs, not rewrites.
  */
+struct tcb;
+
 struct cpu {
 	unsigned id;
+	struct tcb *current;    /* the thread this CPU runs, NULL when idle */
 	uint64_t ticks;         /* timer ticks taken on this CPU */
 	uint64_t next_deadline; /* counter value of the next tick */
 	uint64_t tick_period;   /* counter ticks between kernel ticks */

@@ -1,0 +1,24 @@
+/* A native thread's user-mode register state (EL0, AArch64). */
+#ifndef MOAT_CONTEXT_H
+#define MOAT_CONTEXT_H
+
+#include "types.h"
+
+struct user_context {
+	uint64_t x[31];
+	uint64_t sp;    /* SP_EL0 */
+	uint64_t pc;    /* restored through ELR_EL2 */
+	uint64_t spsr;  /* EL0t with interrupts unmasked, checked on every write */
+	uint64_t tpidr; /* TPIDR_EL0 */
+};
+
+#define CONTEXT_SPSR_EL0 0ul
+
+/* Syscall argument and result registers, by name. */
+#define REG_CPTR 0
+#define REG_INFO 1
+#define REG_MR0 2
+#define REG_REPLY 6
+#define REG_SYSNO 7
+
+#endif

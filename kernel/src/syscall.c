@@ -1,0 +1,195 @@
+/*
+ * System call dispatch. Every register and every IPC-buffer word is user
+ * input: message lengths are clamped, capability pointers resolved through
+ * the caller's own CSpace, and each object invocation is decoded (no side
+ * effects) before it is performed (no failure paths).
+ */
+#include "syscall.h"
+
+#include <moat/syscall.h>
+
+#include "arch/cpu.h"
+#include "cnode.h"
+#include "cspace.h"
+#include "kprintf.h"
+#include "notification.h"
+#include "thread.h"
+#include "untyped.h"
+
+struct call {
+	struct tcb *t;
+	struct invocation inv;
+	moat_word_t mr[MOAT_MSG_MAX_LENGTH];
+};
+
+static void set_result(struct tcb *t, enum moat_error code, unsigned n, const moat_word_t *w)
+{
+	t->ctx.x[REG_INFO] = moat_msginfo(code, 0, 0, n);
+	for (unsigned i = 0; i < n && i < MOAT_MSG_REGISTERS; i++)
+		t->ctx.x[REG_MR0 + i] = w[i];
+}
+
+static void report(struct tcb *t, struct kerror e)
+{
+#ifdef MOAT_DEBUG_SYSCALLS
+	kprintf("moat: %s: invocation %lu failed: %s (error %u, detail %lu)\n", t->name,
+		(unsigned long)moat_msginfo_label(t->ctx.x[REG_INFO]), e.why ? e.why : "",
+		e.code, (unsigned long)e.detail[0]);
+#endif
+	set_result(t, e.code, 3, e.detail);
+}
+
+/* Copies the message and resolves the extra capabilities, once. */
+static struct kerror load_call(struct call *c, struct cte *slot)
+{
+	struct tcb *t = c->t;
+	moat_word_t info = t->ctx.x[REG_INFO];
+	unsigned len = moat_msginfo_length(info), extra = moat_msginfo_extra_caps(info);
+
+	if (len > MOAT_MSG_MAX_LENGTH)
+		len = MOAT_MSG_MAX_LENGTH;
+	if (!t->ipc_buffer && len > MOAT_MSG_REGISTERS)
+		len = MOAT_MSG_REGISTERS;
+	for (unsigned i = 0; i < len; i++)
+		c->mr[i] = i < MOAT_MSG_REGISTERS ? t->ctx.x[REG_MR0 + i] : t->ipc_buffer->msg[i];
+	c->inv = (struct invocation){ .label = moat_msginfo_label(info), .length = len, .mr = c->mr,
+				      .cspace = &t->cspace.cap, .slot = slot };
+	if (extra && !t->ipc_buffer)
+		return kerror(MOAT_INVALID_CAPABILITY, "extra capabilities need an IPC buffer", 0, 0, 0);
+	for (unsigned i = 0; i < extra; i++) {
+		struct lookup_result r = cspace_lookup_cap(&t->cspace.cap, t->ipc_buffer->caps[i]);
+
+		if (r.fault != LOOKUP_OK || cap_is_null(&r.slot->cap))
+			return kerror(MOAT_INVALID_CAPABILITY, "extra capability not found", i, 0, 0);
+		c->inv.extra[i] = r.slot;
+	}
+	c->inv.extra_count = extra;
+	return kerror_ok();
+}
+
+static struct kerror invoke_untyped(struct call *c)
+{
+	struct retype_args a;
+	struct kerror e;
+
+	if (c->inv.label != MOAT_UNTYPED_RETYPE)
+		return kerror(MOAT_ILLEGAL_OPERATION, "not an untyped invocation", 0, 0, 0);
+	e = untyped_decode_retype(&c->inv, &a);
+	if (e.code == MOAT_OK)
+		untyped_invoke_retype(c->inv.slot, &a);
+	return e;
+}
+
+static struct kerror invoke_cnode(struct call *c, unsigned *n, moat_word_t *out)
+{
+	struct cnode_args a;
+	struct kerror e = cnode_decode(&c->inv, &a);
+
+	if (e.code == MOAT_OK)
+		*n = cnode_invoke(&a, out);
+	return e;
+}
+
+static void do_invoke(struct tcb *t, bool want_reply)
+{
+	static struct call c; /* one CPU, not reentrant: kept off the kernel stack */
+	struct lookup_result r = cspace_lookup_cap(&t->cspace.cap, t->ctx.x[REG_CPTR]);
+	moat_word_t out[3] = { 0 };
+	unsigned n = 0;
+	struct kerror e;
+
+	c.t = t;
+	if (r.fault != LOOKUP_OK || cap_is_null(&r.slot->cap)) {
+		e = kerror(MOAT_FAILED_LOOKUP, "no capability at that address", 0, r.bits_left, 0);
+	} else if ((e = load_call(&c, r.slot)).code == MOAT_OK) {
+		switch (r.slot->cap.type) {
+		case CAP_UNTYPED:
+			e = invoke_untyped(&c);
+			break;
+		case CAP_CNODE:
+			e = invoke_cnode(&c, &n, out);
+			break;
+		case CAP_NOTIFICATION:
+			notification_signal(cap_ptr(&r.slot->cap), r.slot->cap.data);
+			break;
+		default:
+			e = kerror(MOAT_ILLEGAL_OPERATION, "capability type takes no invocations yet",
+				   r.slot->cap.type, 0, 0);
+			break;
+		}
+	}
+	if (!want_reply)
+		return;
+	if (e.code != MOAT_OK)
+		report(t, e);
+	else
+		set_result(t, MOAT_OK, n, out);
+}
+
+/* Signal, Wait, Poll: x0 names a notification with the needed right. */
+static struct notification *notification_arg(struct tcb *t, unsigned right, uint64_t *badge)
+{
+	struct lookup_result r = cspace_lookup_cap(&t->cspace.cap, t->ctx.x[REG_CPTR]);
+
+	if (r.fault != LOOKUP_OK || r.slot->cap.type != CAP_NOTIFICATION) {
+		report(t, kerror(MOAT_INVALID_CAPABILITY, "not a notification", 0, 0, 0));
+		return NULL;
+	}
+	if (!(r.slot->cap.rights & right)) {
+		report(t, kerror(MOAT_ILLEGAL_OPERATION, "missing right on notification", 0, 0, 0));
+		return NULL;
+	}
+	*badge = r.slot->cap.data;
+	return cap_ptr(&r.slot->cap);
+}
+
+static void do_notification(struct tcb *t, uint64_t sysno)
+{
+	uint64_t badge, word;
+	unsigned right = sysno == MOAT_SYS_SIGNAL ? MOAT_RIGHT_WRITE : MOAT_RIGHT_READ;
+	struct notification *n = notification_arg(t, right, &badge);
+
+	if (!n)
+		return;
+	set_result(t, MOAT_OK, 0, NULL);
+	if (sysno == MOAT_SYS_SIGNAL) {
+		notification_signal(n, badge);
+		return;
+	}
+	if (notification_wait(n, t, sysno == MOAT_SYS_WAIT, &word) || sysno == MOAT_SYS_POLL)
+		t->ctx.x[REG_CPTR] = word;
+}
+
+void syscall_handle(struct tcb *t)
+{
+	uint64_t sysno = t->ctx.x[REG_SYSNO];
+
+	switch (sysno) {
+	case MOAT_SYS_CALL:
+		do_invoke(t, true);
+		break;
+	case MOAT_SYS_SEND:
+	case MOAT_SYS_NB_SEND:
+		do_invoke(t, false);
+		break;
+	case MOAT_SYS_SIGNAL:
+	case MOAT_SYS_WAIT:
+	case MOAT_SYS_POLL:
+		do_notification(t, sysno);
+		break;
+	case MOAT_SYS_YIELD:
+		thread_yield();
+		break;
+#ifdef MOAT_DEBUG_SYSCALLS
+	case MOAT_SYS_DEBUG_PUTC:
+		kprintf("%c", (char)t->ctx.x[0]);
+		break;
+	case MOAT_SYS_DEBUG_HALT:
+		kprintf("moat: %s halted the system with status %lu\n", t->name, t->ctx.x[0] & 0xff);
+		arch_system_halt((enum halt_status)(t->ctx.x[0] & 0xff));
+#endif
+	default:
+		report(t, kerror(MOAT_ILLEGAL_OPERATION, "unknown system call", sysno, 0, 0));
+		break;
+	}
+}

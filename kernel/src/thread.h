@@ -1,0 +1,27 @@
+/*
+ * Running threads: the current thread of this CPU, the ready queues, and
+ * the transitions between runnable and blocked. The next thread to run is
+ * always the head of the highest non-empty priority.
+ */
+#ifndef MOAT_THREAD_H
+#define MOAT_THREAD_H
+
+#include "tcb.h"
+
+void thread_init(void);
+struct tcb *thread_current(void);
+
+/* Makes `t` runnable (appended to its priority's queue). */
+void thread_make_runnable(struct tcb *t);
+/* Takes `t` out of the ready queues with the given blocked state. */
+void thread_block(struct tcb *t, enum thread_state state);
+/* Moves the current thread behind the others of its priority. */
+void thread_yield(void);
+
+/*
+ * Chooses the thread to run next and makes it current; returns NULL when
+ * nothing is runnable.
+ */
+struct tcb *thread_choose(void);
+
+#endif
