@@ -2,7 +2,8 @@
 # each image, the host build registers each ctest test.
 #
 # moat_qemu_test(<name>
-#     [SOURCES <payload .c files>]      image built from these (default)
+#     [SOURCES <payload .c files>]      kernel image with this payload, or
+#     [ROOTSERVER_SOURCES <.c files>]   kernel image starting this root server
 #     [IMAGE <path in the target build>] or boot an existing image
 #     [EXPECT_EXIT <status>|stop]       QEMU's exit status; `stop`: end QEMU
 #                                       once every EXPECT has matched
@@ -46,3 +47,20 @@ moat_qemu_test(default_system
            "root: idle"
            "moat: uptime 1 s"
            "moat: uptime 2 s")
+
+# The kernel core seen from an unprivileged root server at EL0: retype,
+# CNode operations, rights, badges, notifications, and their errors.
+moat_qemu_test(kcore
+    ROOTSERVER_SOURCES kcore/kcore_test.c
+    EXPECT "moat: starting the root server"
+           "kcore: all checks passed"
+           "KTEST PASS")
+
+# Isolation: a domain reading kernel memory takes a fault, which the kernel
+# reports with the thread's name and decoded syndrome, and suspends it.
+moat_qemu_test(user_fault
+    ROOTSERVER_SOURCES user_fault/user_fault_test.c
+    EXPECT_EXIT stop
+    EXPECT "user_fault: reading kernel memory at 0xffff000040080000"
+           "moat: thread 'root' faulted: EC 0x24: data abort \\(lower EL\\) \\(permission fault, level 3, read\\)"
+           "FAR 0xffff000040080000 .*thread suspended")
