@@ -150,7 +150,6 @@ void boot_root_server(void)
 	bump = ALIGN_UP(kva_to_phys(_end).bits, PAGE);
 	slots = boot_alloc(1ul << (ROOT_CNODE_RADIX + MOAT_SLOT_SIZE_BITS), PAGE);
 	vspace = object_create(MOAT_OBJ_VSPACE, 0, kva_to_phys(boot_alloc(PAGE, PAGE)), false);
-	vspace.extra = asid_alloc();
 	load_program(&elf);
 	map_new(ROOT_STACK_TOP - ROOT_STACK_SIZE, ROOT_STACK_SIZE, PT_R | PT_W);
 	ipc = map_new(ROOT_IPC_BUFFER, PAGE, PT_R | PT_W);

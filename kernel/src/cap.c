@@ -58,6 +58,27 @@ bool cap_is_final(const struct cte *slot)
 	       !(slot->next && cap_same_object(&slot->next->cap, c));
 }
 
+bool cap_derive(const struct cap *src, struct cap *out)
+{
+	switch (src->type) {
+	case CAP_NULL:
+	case CAP_UNTYPED:
+	case CAP_ZOMBIE:
+	case CAP_IRQ_CONTROL:
+	case CAP_ASID_CONTROL:
+	case CAP_SCHED_CONTROL:
+		return false;
+	default:
+		*out = *src;
+		if (src->type == CAP_FRAME) {
+			out->data = 0; /* a copy starts unmapped */
+			out->extra = 0;
+			out->flags = 0;
+		}
+		return true;
+	}
+}
+
 static struct cte *zombies;
 static bool draining;
 

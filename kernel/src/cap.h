@@ -92,6 +92,13 @@ uint64_t cap_object_size(const struct cap *c);
 /* Whether two capabilities name the same object. */
 bool cap_same_object(const struct cap *a, const struct cap *b);
 
+/*
+ * The capability a copy of `src` gets (frames start unmapped). False for
+ * capabilities that can only be moved: untyped (two watermarks would hand
+ * out the same memory twice) and the control capabilities.
+ */
+bool cap_derive(const struct cap *src, struct cap *out);
+
 /* Whether deleting this capability would leave its object unreachable. */
 bool cap_is_final(const struct cte *slot);
 

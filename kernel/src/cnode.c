@@ -34,25 +34,15 @@ static bool badgeable(const struct cap *c)
 static struct kerror derive(const struct invocation *inv, const struct cap *src, struct cap *out)
 {
 	moat_word_t data = inv->mr[5];
+	struct cap copy;
 
-	*out = *src;
-	switch (src->type) {
-	case CAP_UNTYPED:
-	case CAP_ZOMBIE:
-	case CAP_IRQ_CONTROL:
-	case CAP_ASID_CONTROL:
-	case CAP_SCHED_CONTROL:
-		if (inv->label != MOAT_CNODE_MOVE)
-			return kerror(MOAT_ILLEGAL_OPERATION, "capability can only be moved", 2, 0, 0);
+	*out = *src; /* move and mutate keep the capability (and any mapping) */
+	if (inv->label == MOAT_CNODE_MOVE)
 		return kerror_ok();
-	case CAP_FRAME:
-		out->data = 0; /* a copy starts unmapped */
-		out->extra = 0;
-		out->flags = 0;
-		break;
-	default:
-		break;
-	}
+	if (!cap_derive(src, &copy))
+		return kerror(MOAT_ILLEGAL_OPERATION, "capability can only be moved", 2, 0, 0);
+	if (inv->label != MOAT_CNODE_MUTATE)
+		*out = copy;
 	if (inv->label == MOAT_CNODE_COPY || inv->label == MOAT_CNODE_MINT)
 		out->rights &= (uint8_t)inv->mr[4];
 	if (inv->label == MOAT_CNODE_MINT || inv->label == MOAT_CNODE_MUTATE) {

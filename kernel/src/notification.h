@@ -10,8 +10,7 @@
 
 struct notification {
 	uint64_t word;
-	struct tcb *head; /* waiting threads, FIFO */
-	struct tcb *tail;
+	struct thread_queue waiters;
 	uint64_t pad;
 };
 
@@ -26,9 +25,6 @@ struct tcb *notification_signal(struct notification *n, uint64_t badge);
  * `block`, queues `t` and returns false.
  */
 bool notification_wait(struct notification *n, struct tcb *t, bool block, uint64_t *word);
-
-/* Removes `t` from the waiters (thread suspended or deleted). */
-void notification_cancel_wait(struct notification *n, struct tcb *t);
 
 /* The last capability is gone: every waiter is released with word 0. */
 void notification_finalise(struct notification *n);

@@ -4,7 +4,11 @@
  */
 #include "object.h"
 
+#include "arch/vspace.h"
+#include "endpoint.h"
+#include "notification.h"
 #include "phys.h"
+#include "tcb_invoke.h"
 
 uint64_t object_size(enum moat_object_type type, unsigned size_bits)
 {
@@ -58,6 +62,10 @@ struct cap object_create(enum moat_object_type type, unsigned size_bits, paddr_t
 		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
 		c.bits = (uint8_t)size_bits;
 		break;
+	case MOAT_OBJ_VSPACE:
+		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
+		c.extra = asid_alloc(); /* untyped decode checked one is free */
+		break;
 	default:
 		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
 		break;
@@ -73,9 +81,24 @@ void object_cap_deleted(const struct cap *c)
 
 void object_finalise(const struct cap *c)
 {
-	/*
-	 * Untyped, CNodes (emptied by cap_delete) and frames need nothing more.
-	 * Threads, endpoints and notifications release their waiters here.
-	 */
-	(void)c;
+	switch (c->type) {
+	case CAP_ENDPOINT:
+		endpoint_finalise(cap_ptr(c));
+		break;
+	case CAP_NOTIFICATION:
+		notification_finalise(cap_ptr(c));
+		break;
+	case CAP_REPLY:
+		reply_finalise(cap_ptr(c));
+		break;
+	case CAP_TCB:
+		tcb_finalise(cap_ptr(c));
+		break;
+	case CAP_VSPACE:
+		asid_free((uint16_t)c->extra);
+		break;
+	default:
+		/* Untyped, frames and CNodes (emptied by cap_delete): nothing more. */
+		break;
+	}
 }

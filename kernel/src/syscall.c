@@ -11,8 +11,10 @@
 #include "arch/cpu.h"
 #include "cnode.h"
 #include "cspace.h"
+#include "endpoint.h"
 #include "kprintf.h"
 #include "notification.h"
+#include "tcb_invoke.h"
 #include "thread.h"
 #include "untyped.h"
 
@@ -21,6 +23,8 @@ struct call {
 	struct invocation inv;
 	moat_word_t mr[MOAT_MSG_MAX_LENGTH];
 };
+
+static void do_notification(struct tcb *t, uint64_t sysno);
 
 static void set_result(struct tcb *t, enum moat_error code, unsigned n, const moat_word_t *w)
 {
@@ -32,7 +36,7 @@ static void set_result(struct tcb *t, enum moat_error code, unsigned n, const mo
 static void report(struct tcb *t, struct kerror e)
 {
 #ifdef MOAT_DEBUG_SYSCALLS
-	kprintf("moat: %s: invocation %lu failed: %s (error %u, detail %lu)\n", t->name,
+	kprintf("moat: %s: invocation %lu failed: %s (error %u, detail %lu)\n", tcb_name(t),
 		(unsigned long)moat_msginfo_label(t->ctx.x[REG_INFO]), e.why ? e.why : "",
 		e.code, (unsigned long)e.detail[0]);
 #endif
@@ -90,14 +94,44 @@ static struct kerror invoke_cnode(struct call *c, unsigned *n, moat_word_t *out)
 	return e;
 }
 
-static void do_invoke(struct tcb *t, bool want_reply)
+static struct kerror invoke_tcb(struct call *c, unsigned *n, moat_word_t *out)
+{
+	struct tcb_args a;
+	struct kerror e = tcb_decode(&c->inv, c->t, &a);
+
+	if (e.code == MOAT_OK)
+		*n = tcb_invoke(&a, out);
+	return e;
+}
+
+/* Send or Call on an endpoint: IPC, not an invocation. */
+static void send_ipc(struct tcb *t, const struct cap *ep, uint64_t sysno)
+{
+	struct send_args a = { .badge = ep->data, .block = sysno != MOAT_SYS_NB_SEND,
+			       .is_call = sysno == MOAT_SYS_CALL,
+			       .can_grant = ep->rights & MOAT_RIGHT_GRANT };
+
+	if (!(ep->rights & MOAT_RIGHT_WRITE)) {
+		if (sysno == MOAT_SYS_CALL)
+			report(t, kerror(MOAT_ILLEGAL_OPERATION, "no write right on endpoint", 0, 0, 0));
+		return;
+	}
+	endpoint_send(cap_ptr(ep), t, &a);
+}
+
+static void do_invoke(struct tcb *t, uint64_t sysno)
 {
 	static struct call c; /* one CPU, not reentrant: kept off the kernel stack */
 	struct lookup_result r = cspace_lookup_cap(&t->cspace.cap, t->ctx.x[REG_CPTR]);
+	bool want_reply = sysno == MOAT_SYS_CALL;
 	moat_word_t out[3] = { 0 };
 	unsigned n = 0;
 	struct kerror e;
 
+	if (r.fault == LOOKUP_OK && r.slot->cap.type == CAP_ENDPOINT) {
+		send_ipc(t, &r.slot->cap, sysno);
+		return;
+	}
 	c.t = t;
 	if (r.fault != LOOKUP_OK || cap_is_null(&r.slot->cap)) {
 		e = kerror(MOAT_FAILED_LOOKUP, "no capability at that address", 0, r.bits_left, 0);
@@ -109,8 +143,14 @@ static void do_invoke(struct tcb *t, bool want_reply)
 		case CAP_CNODE:
 			e = invoke_cnode(&c, &n, out);
 			break;
+		case CAP_TCB:
+			e = invoke_tcb(&c, &n, out);
+			break;
 		case CAP_NOTIFICATION:
-			notification_signal(cap_ptr(&r.slot->cap), r.slot->cap.data);
+			if (r.slot->cap.rights & MOAT_RIGHT_WRITE)
+				notification_signal(cap_ptr(&r.slot->cap), r.slot->cap.data);
+			else
+				e = kerror(MOAT_ILLEGAL_OPERATION, "missing right on notification", 0, 0, 0);
 			break;
 		default:
 			e = kerror(MOAT_ILLEGAL_OPERATION, "capability type takes no invocations yet",
@@ -118,12 +158,64 @@ static void do_invoke(struct tcb *t, bool want_reply)
 			break;
 		}
 	}
-	if (!want_reply)
+	if (!want_reply || t->state != THREAD_RUNNABLE)
 		return;
 	if (e.code != MOAT_OK)
 		report(t, e);
 	else
 		set_result(t, MOAT_OK, n, out);
+}
+
+/* x6: a reply object, or nothing (a null slot). */
+static bool reply_arg(struct tcb *t, struct reply **out)
+{
+	struct lookup_result r = cspace_lookup_cap(&t->cspace.cap, t->ctx.x[REG_REPLY]);
+
+	*out = NULL;
+	if (r.fault != LOOKUP_OK || cap_is_null(&r.slot->cap))
+		return true;
+	if (r.slot->cap.type != CAP_REPLY) {
+		report(t, kerror(MOAT_INVALID_CAPABILITY, "x6 is not a reply object", 6, 0, 0));
+		return false;
+	}
+	*out = cap_ptr(&r.slot->cap);
+	return true;
+}
+
+/* Recv and NBRecv: on an endpoint (with a reply object) or a notification. */
+static void do_receive(struct tcb *t, uint64_t sysno)
+{
+	struct lookup_result r = cspace_lookup_cap(&t->cspace.cap, t->ctx.x[REG_CPTR]);
+	bool block = sysno != MOAT_SYS_NB_RECV;
+	struct reply *reply;
+
+	if (r.fault == LOOKUP_OK && r.slot->cap.type == CAP_NOTIFICATION) {
+		do_notification(t, block ? MOAT_SYS_WAIT : MOAT_SYS_POLL);
+		return;
+	}
+	if (r.fault != LOOKUP_OK || r.slot->cap.type != CAP_ENDPOINT) {
+		report(t, kerror(MOAT_INVALID_CAPABILITY, "not an endpoint or notification", 0, 0, 0));
+		return;
+	}
+	if (!(r.slot->cap.rights & MOAT_RIGHT_READ)) {
+		report(t, kerror(MOAT_ILLEGAL_OPERATION, "no read right on endpoint", 0, 0, 0));
+		return;
+	}
+	if (!reply_arg(t, &reply))
+		return;
+	if (reply && (reply->caller || reply->receiver)) {
+		report(t, kerror(MOAT_ILLEGAL_OPERATION, "reply object still in use", 6, 0, 0));
+		return;
+	}
+	endpoint_receive(cap_ptr(&r.slot->cap), t, reply, block);
+}
+
+static void do_reply(struct tcb *t)
+{
+	struct reply *reply;
+
+	if (reply_arg(t, &reply) && reply)
+		endpoint_reply(reply, t);
 }
 
 /* Signal, Wait, Poll: x0 names a notification with the needed right. */
@@ -166,11 +258,20 @@ void syscall_handle(struct tcb *t)
 
 	switch (sysno) {
 	case MOAT_SYS_CALL:
-		do_invoke(t, true);
-		break;
 	case MOAT_SYS_SEND:
 	case MOAT_SYS_NB_SEND:
-		do_invoke(t, false);
+		do_invoke(t, sysno);
+		break;
+	case MOAT_SYS_RECV:
+	case MOAT_SYS_NB_RECV:
+		do_receive(t, sysno);
+		break;
+	case MOAT_SYS_REPLY:
+		do_reply(t);
+		break;
+	case MOAT_SYS_REPLY_RECV:
+		do_reply(t);
+		do_receive(t, MOAT_SYS_RECV);
 		break;
 	case MOAT_SYS_SIGNAL:
 	case MOAT_SYS_WAIT:
@@ -185,7 +286,8 @@ void syscall_handle(struct tcb *t)
 		kprintf("%c", (char)t->ctx.x[0]);
 		break;
 	case MOAT_SYS_DEBUG_HALT:
-		kprintf("moat: %s halted the system with status %lu\n", t->name, t->ctx.x[0] & 0xff);
+		kprintf("moat: %s halted the system with status %lu\n", tcb_name(t),
+			t->ctx.x[0] & 0xff);
 		arch_system_halt((enum halt_status)(t->ctx.x[0] & 0xff));
 #endif
 	default:

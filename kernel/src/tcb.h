@@ -16,25 +16,52 @@ enum thread_state {
 	THREAD_INACTIVE = 0,     /* never started, or suspended */
 	THREAD_RUNNABLE,         /* running or in a ready queue */
 	THREAD_BLOCKED_NOTIFICATION,
+	THREAD_BLOCKED_SEND,     /* queued on an endpoint with a message */
+	THREAD_BLOCKED_RECV,     /* queued on an endpoint for a message */
+	THREAD_BLOCKED_REPLY,    /* made a Call; waits on its reply object */
 };
 
-struct notification;
+struct tcb;
+struct reply;
+
+/* FIFO of threads blocked on one object (endpoint or notification). */
+struct thread_queue {
+	struct tcb *head;
+	struct tcb *tail;
+};
+
+/* What a thread blocked in IPC is doing, set when it blocks. */
+struct ipc_state {
+	uint64_t badge;      /* sender: the badge of the capability it sent with */
+	bool is_call;        /* sender: wants a reply */
+	bool can_grant;      /* sender: may transfer capabilities */
+	struct reply *reply; /* receiver: where to bind a caller; caller: bound to */
+};
 
 struct tcb {
 	struct user_context ctx;
 	struct sched_link run;
 	struct tcb *wait_next; /* in the queue of the object it is blocked on */
 	struct tcb *wait_prev;
-	struct notification *waiting_on;
+	struct thread_queue *waiting_on;
+	struct ipc_state ipc;
 	enum thread_state state;
 	uint8_t priority;
 	uint8_t mcp; /* highest priority it may give itself or others */
 	struct cte cspace;
 	struct cte vspace;
+	struct cte ipc_frame;
 	struct moat_ipc_buffer *ipc_buffer; /* kernel address of the buffer frame */
+	moat_cptr_t fault_ep;               /* in its own CSpace; 0: none */
 	char name[32];
 };
 
 _Static_assert(sizeof(struct tcb) <= (1u << MOAT_TCB_SIZE_BITS), "TCB object size");
+
+/* For reports: the thread's name, or "(unnamed)". */
+static inline const char *tcb_name(const struct tcb *t)
+{
+	return t->name[0] ? t->name : "(unnamed)";
+}
 
 #endif

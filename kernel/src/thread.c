@@ -2,6 +2,7 @@
 #include "thread.h"
 
 #include "arch/cpu.h"
+#include "reply.h"
 
 static struct sched ready;
 
@@ -45,4 +46,82 @@ struct tcb *thread_choose(void)
 
 	arch_cpu_current()->current = t;
 	return t;
+}
+
+void thread_queue_append(struct thread_queue *q, struct tcb *t)
+{
+	t->wait_next = NULL;
+	t->wait_prev = q->tail;
+	if (q->tail)
+		q->tail->wait_next = t;
+	else
+		q->head = t;
+	q->tail = t;
+	t->waiting_on = q;
+}
+
+void thread_queue_remove(struct tcb *t)
+{
+	struct thread_queue *q = t->waiting_on;
+
+	if (!q)
+		return;
+	if (t->wait_prev)
+		t->wait_prev->wait_next = t->wait_next;
+	else
+		q->head = t->wait_next;
+	if (t->wait_next)
+		t->wait_next->wait_prev = t->wait_prev;
+	else
+		q->tail = t->wait_prev;
+	t->wait_next = t->wait_prev = NULL;
+	t->waiting_on = NULL;
+}
+
+struct tcb *thread_queue_pop(struct thread_queue *q)
+{
+	struct tcb *t = q->head;
+
+	if (t)
+		thread_queue_remove(t);
+	return t;
+}
+
+/* Out of any queue and reply binding; true if it was blocked in a system call. */
+static bool cancel_blocking(struct tcb *t)
+{
+	switch (t->state) {
+	case THREAD_BLOCKED_RECV:
+		if (t->ipc.reply) {
+			t->ipc.reply->receiver = NULL;
+			t->ipc.reply = NULL;
+		}
+		thread_queue_remove(t);
+		return true;
+	case THREAD_BLOCKED_SEND:
+	case THREAD_BLOCKED_NOTIFICATION:
+		thread_queue_remove(t);
+		return true;
+	case THREAD_BLOCKED_REPLY:
+		reply_cancel(t);
+		return true;
+	default:
+		return false;
+	}
+}
+
+void thread_restart(struct tcb *t)
+{
+	if (cancel_blocking(t))
+		t->ctx.pc -= 4; /* back onto the svc */
+	thread_make_runnable(t);
+}
+
+void thread_suspend(struct tcb *t)
+{
+	if (cancel_blocking(t))
+		t->ctx.pc -= 4;
+	thread_block(t, THREAD_INACTIVE);
+	if (arch_cpu_current()->current == t)
+		arch_cpu_current()->current = NULL;
 }

@@ -24,4 +24,19 @@ void thread_yield(void);
  */
 struct tcb *thread_choose(void);
 
+/* Blocked-thread queues. */
+void thread_queue_append(struct thread_queue *q, struct tcb *t);
+void thread_queue_remove(struct tcb *t);
+struct tcb *thread_queue_pop(struct thread_queue *q);
+
+/*
+ * Takes `t` out of whatever it is blocked on and lets it run again from
+ * the start of its system call, which it will then redo (and, if the object
+ * is gone, fail with a proper error).
+ */
+void thread_restart(struct tcb *t);
+
+/* Stops `t` (cancelling any IPC it is blocked in). */
+void thread_suspend(struct tcb *t);
+
 #endif

@@ -5,6 +5,7 @@
  */
 #include "untyped.h"
 
+#include "arch/vspace.h"
 #include "cdt.h"
 #include "cspace.h"
 #include "object.h"
@@ -92,6 +93,8 @@ struct kerror untyped_decode_retype(const struct invocation *inv, struct retype_
 	e = check_type(u, a->type, a->size_bits);
 	if (e.code != MOAT_OK)
 		return e;
+	if (a->type == MOAT_OBJ_VSPACE && asid_available() < a->count)
+		return kerror(MOAT_NOT_ENOUGH_MEMORY, "no address space IDs left", 0, 0, 0);
 	a->obj_size = object_size(a->type, a->size_bits);
 	if (a->obj_size > size)
 		return KERR_RANGE("object larger than the untyped", 1, 0, u->bits);

@@ -64,3 +64,11 @@ moat_qemu_test(user_fault
     EXPECT "user_fault: reading kernel memory at 0xffff000040080000"
            "moat: thread 'root' faulted: EC 0x24: data abort \\(lower EL\\) \\(permission fault, level 3, read\\)"
            "FAR 0xffff000040080000 .*thread suspended")
+
+# IPC between threads and the scheduler's order: Call/ReplyRecv with
+# badges, preemption by a higher priority, round robin, deletion.
+moat_qemu_test(ipc
+    ROOTSERVER_SOURCES ipc/ipc_test.c
+    EXPECT "ipc: 51 calls answered with badges and labels"
+           "ipc: preemption and round robin in order"
+           "KTEST PASS")

@@ -81,7 +81,7 @@ static void user_fault(struct tcb *t, const struct trap_frame *f)
 	unsigned ec = ESR_EC(f->esr);
 
 	esr_describe_iss(f->esr, iss, sizeof(iss));
-	kprintf("moat: thread '%s' faulted: EC 0x%02x: %s (%s)\n", t->name, ec, esr_class_name(ec),
+	kprintf("moat: thread '%s' faulted: EC 0x%02x: %s (%s)\n", tcb_name(t), ec, esr_class_name(ec),
 		iss);
 	kprintf("moat:   FAR 0x%016lx  PC 0x%016lx  SP 0x%016lx; thread suspended\n", f->far,
 		f->elr, f->sp_el0);

@@ -26,7 +26,7 @@ enum moat_object_type {
 
 /* log2 sizes of fixed-size objects. */
 #define MOAT_TCB_SIZE_BITS 10
-#define MOAT_ENDPOINT_SIZE_BITS 4
+#define MOAT_ENDPOINT_SIZE_BITS 5
 #define MOAT_NOTIFICATION_SIZE_BITS 5
 #define MOAT_REPLY_SIZE_BITS 5
 #define MOAT_SCHED_CONTEXT_SIZE_BITS 7
