@@ -13,13 +13,16 @@
 #include <cmocka.h>
 
 #include "cdt.h"
+#include "endpoint.h"
 
 static struct cte s[32];
+static struct endpoint endpoints[64];
 
-static struct cap ep(uint64_t obj, uint64_t badge)
+/* A capability to endpoint number `n` (a real object: deletion finalises it). */
+static struct cap ep(uint64_t n, uint64_t badge)
 {
-	return (struct cap){ .type = CAP_ENDPOINT, .obj = obj, .data = badge,
-			     .rights = MOAT_RIGHTS_ALL };
+	return (struct cap){ .type = CAP_ENDPOINT, .obj = (uint64_t)(uintptr_t)&endpoints[n],
+			     .data = badge, .rights = MOAT_RIGHTS_ALL };
 }
 
 static struct cap untyped(void)
@@ -92,7 +95,7 @@ static void test_move_keeps_position(void **state)
 	assert_ptr_equal(s[3].prev, &s[10]);
 	assert_ptr_equal(s[4].parent, &s[10]);
 	assert_ptr_equal(s[10].parent, &s[0]);
-	assert_int_equal(s[10].cap.obj, 2);
+	assert_int_equal(s[10].cap.obj, ep(2, 0).obj);
 
 	cdt_move(&s[1], &s[11]); /* the first child */
 	assert_ptr_equal(s[0].first_child, &s[11]);

@@ -64,15 +64,15 @@ static void test_retype_places_objects_in_order(void **state)
 		struct cte *s = &root_slots[10 + i];
 
 		assert_int_equal(s->cap.type, CAP_ENDPOINT);
-		assert_int_equal(kva_to_phys(cap_ptr(&s->cap)).bits, FAKE_PHYS_BASE + 16 * i);
+		assert_int_equal(kva_to_phys(cap_ptr(&s->cap)).bits, FAKE_PHYS_BASE + 32 * i);
 		assert_ptr_equal(s->parent, &root_slots[UT_SLOT]);
 	}
 	assert_ptr_equal(root_slots[UT_SLOT].first_child, &root_slots[10]);
 	assert_ptr_equal(root_slots[12].next, &root_slots[13]);
 	mem = phys_to_kva(fake_phys_base());
-	for (unsigned i = 0; i < 64; i++)
+	for (unsigned i = 0; i < 128; i++)
 		assert_int_equal(mem[i], 0); /* zeroed */
-	assert_int_equal(mem[64], 0xa5);  /* and no more */
+	assert_int_equal(mem[128], 0xa5); /* and no more */
 
 	/* A TCB (1 KiB) is aligned up past the endpoints. */
 	assert_int_equal(retype(UT_SLOT, MOAT_OBJ_TCB, 0, 20, 1, 5).code, MOAT_OK);
