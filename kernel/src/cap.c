@@ -70,10 +70,10 @@ bool cap_derive(const struct cap *src, struct cap *out)
 		return false;
 	default:
 		*out = *src;
-		if (src->type == CAP_FRAME) {
+		if (src->type == CAP_FRAME || src->type == CAP_PAGE_TABLE) {
 			out->data = 0; /* a copy starts unmapped */
+			out->data2 = 0;
 			out->extra = 0;
-			out->flags = 0;
 		}
 		return true;
 	}

@@ -41,8 +41,9 @@ enum cap_type {
  *   CNODE     obj: slots, bits: radix, flags: guard bits, data: guard
  *   ENDPOINT, NOTIFICATION   obj: object, data: badge
  *   FRAME     obj: physical base, bits: 12 or 21, data: mapped vaddr,
- *             extra: mapped ASID (0 when unmapped), flags: mapped rights
- *   PAGE_TABLE obj: table, data: mapped vaddr, extra: ASID, flags: level
+ *             extra: mapped ASID (0 when unmapped), flags: CAP_FLAG_DEVICE,
+ *             data2: the VSpace it is mapped in (valid while the ASID is)
+ *   PAGE_TABLE obj: table, data: mapped vaddr, extra: ASID, data2: VSpace
  *   VSPACE    obj: root table, extra: ASID (0: none yet)
  *   IRQ_HANDLER extra: interrupt number
  *   ZOMBIE    obj: the CNode's slots, bits: radix, data: next slot to clear
@@ -56,6 +57,7 @@ struct cap {
 	uint32_t extra;
 	uint64_t obj;
 	uint64_t data;
+	uint64_t data2;
 };
 
 #define CAP_FLAG_DEVICE 1

@@ -6,6 +6,7 @@
 
 #include "arch/vspace.h"
 #include "endpoint.h"
+#include "frame.h"
 #include "notification.h"
 #include "phys.h"
 #include "tcb_invoke.h"
@@ -57,6 +58,7 @@ struct cap object_create(enum moat_object_type type, unsigned size_bits, paddr_t
 		c.obj = pa.bits;
 		c.bits = type == MOAT_OBJ_FRAME_4K ? MOAT_FRAME_4K_SIZE_BITS
 						   : MOAT_FRAME_2M_SIZE_BITS;
+		c.flags = device ? CAP_FLAG_DEVICE : 0;
 		break;
 	case MOAT_OBJ_CNODE:
 		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
@@ -64,7 +66,7 @@ struct cap object_create(enum moat_object_type type, unsigned size_bits, paddr_t
 		break;
 	case MOAT_OBJ_VSPACE:
 		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
-		c.extra = asid_alloc(); /* untyped decode checked one is free */
+		c.extra = asid_alloc(cap_ptr(&c)); /* untyped decode checked one is free */
 		break;
 	default:
 		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
@@ -75,8 +77,12 @@ struct cap object_create(enum moat_object_type type, unsigned size_bits, paddr_t
 
 void object_cap_deleted(const struct cap *c)
 {
-	/* Mappings belong to the capability that made them (frames, page tables). */
-	(void)c;
+	/* Mappings belong to the capability that made them. */
+	if (c->type == CAP_FRAME || c->type == CAP_PAGE_TABLE) {
+		struct cap copy = *c;
+
+		frame_cap_unmap(&copy);
+	}
 }
 
 void object_finalise(const struct cap *c)

@@ -12,6 +12,7 @@
 #include "cnode.h"
 #include "cspace.h"
 #include "endpoint.h"
+#include "frame.h"
 #include "kprintf.h"
 #include "notification.h"
 #include "tcb_invoke.h"
@@ -94,6 +95,23 @@ static struct kerror invoke_cnode(struct call *c, unsigned *n, moat_word_t *out)
 	return e;
 }
 
+static struct kerror invoke_frame(struct call *c, unsigned *n, moat_word_t *out)
+{
+	struct map_args a;
+	struct kerror e;
+
+	if (c->inv.slot->cap.type == CAP_FRAME) {
+		e = frame_decode(&c->inv, &a);
+		if (e.code == MOAT_OK)
+			*n = frame_invoke(&a, out);
+	} else {
+		e = page_table_decode(&c->inv, &a);
+		if (e.code == MOAT_OK)
+			page_table_invoke(&a);
+	}
+	return e;
+}
+
 static struct kerror invoke_tcb(struct call *c, unsigned *n, moat_word_t *out)
 {
 	struct tcb_args a;
@@ -145,6 +163,10 @@ static void do_invoke(struct tcb *t, uint64_t sysno)
 			break;
 		case CAP_TCB:
 			e = invoke_tcb(&c, &n, out);
+			break;
+		case CAP_FRAME:
+		case CAP_PAGE_TABLE:
+			e = invoke_frame(&c, &n, out);
 			break;
 		case CAP_NOTIFICATION:
 			if (r.slot->cap.rights & MOAT_RIGHT_WRITE)

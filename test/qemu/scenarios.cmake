@@ -72,3 +72,11 @@ moat_qemu_test(ipc
     EXPECT "ipc: 51 calls answered with badges and labels"
            "ipc: preemption and round robin in order"
            "KTEST PASS")
+
+# Address spaces: page tables, frames, a child in its own VSpace and CSpace,
+# IPC across address spaces, and the child's fault outside its VSpace.
+moat_qemu_test(vspace
+    ROOTSERVER_SOURCES vspace/vspace_test.c
+    EXPECT "vspace: 20 calls into another address space answered"
+           "moat: thread 'child' faulted: EC 0x24: data abort \\(lower EL\\) \\(translation fault, level 2, read\\)"
+           "KTEST PASS")

@@ -13,8 +13,13 @@
 #define SCTLR_SA (1 << 3)
 #define SCTLR_SA0 (1 << 4)
 #define SCTLR_I (1 << 12)
+#define SCTLR_DZE (1 << 14) /* EL0 may use DC ZVA */
+#define SCTLR_UCT (1 << 15) /* EL0 may read CTR_EL0 */
+#define SCTLR_UCI (1 << 26) /* EL0 may clean/invalidate caches by VA (code loading) */
 #define SCTLR_RES1 ((1 << 11) | (1 << 20) | (1 << 22) | (1 << 23) | (1 << 28) | (1 << 29))
-#define SCTLR_VALUE (SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I)
+#define SCTLR_VALUE                                                                    \
+	(SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I | SCTLR_DZE |    \
+	 SCTLR_UCT | SCTLR_UCI)
 
 /* TCR_EL2 in its E2H=1 (TCR_EL1) layout: 48-bit VAs in both halves, 4 KiB
  * granule, write-back inner-shareable walks, 48-bit PAs, 16-bit ASIDs. */

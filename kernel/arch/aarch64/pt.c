@@ -219,3 +219,43 @@ bool pt_lookup(const struct pt *pt, vaddr_t va, paddr_t *pa, struct pt_attr *att
 	}
 	return false;
 }
+
+uint64_t *pt_walk(const struct pt *pt, vaddr_t va, unsigned *level)
+{
+	uint64_t *table = pt->alloc->table(pt->alloc->ctx, pt->root);
+
+	for (unsigned l = 0;; l++) {
+		uint64_t *e = &table[level_index(va.bits, l)];
+
+		if (!is_table(*e, l)) {
+			*level = l;
+			return e;
+		}
+		table = pt->alloc->table(pt->alloc->ctx, pa_make(*e & DESC_ADDR_MASK));
+	}
+}
+
+uint64_t pt_leaf_entry(paddr_t pa, struct pt_attr attr, unsigned level)
+{
+	return leaf_encode(pa, attr, level);
+}
+
+uint64_t pt_table_entry(paddr_t table)
+{
+	return table.bits | DESC_VALID | DESC_TABLE;
+}
+
+bool pt_entry_valid(uint64_t d)
+{
+	return d & DESC_VALID;
+}
+
+paddr_t pt_entry_addr(uint64_t d)
+{
+	return pa_make(d & DESC_ADDR_MASK);
+}
+
+uint64_t pt_level_size(unsigned level)
+{
+	return level_size(level);
+}

@@ -69,6 +69,19 @@ enum pt_error pt_init(struct pt *pt, const struct pt_alloc *alloc, bool upper);
 enum pt_error pt_map(struct pt *pt, vaddr_t va, paddr_t pa, uint64_t size,
 		     struct pt_attr attr);
 
+/*
+ * Single-entry access, for mappings made one at a time (frames and page
+ * tables given by user space). pt_walk follows table entries from the root
+ * towards `va` and returns the first entry that is not a table entry, with
+ * the level it is at (0-3).
+ */
+uint64_t *pt_walk(const struct pt *pt, vaddr_t va, unsigned *level);
+uint64_t pt_leaf_entry(paddr_t pa, struct pt_attr attr, unsigned level);
+uint64_t pt_table_entry(paddr_t table);
+bool pt_entry_valid(uint64_t d);
+paddr_t pt_entry_addr(uint64_t d);
+uint64_t pt_level_size(unsigned level);
+
 /* The translation of one address: false when unmapped. */
 bool pt_lookup(const struct pt *pt, vaddr_t va, paddr_t *pa, struct pt_attr *attr,
 	       uint64_t *leaf_size);

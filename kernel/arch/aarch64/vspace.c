@@ -6,9 +6,41 @@
 #include "sysreg.h"
 
 static uint64_t empty_table[512] __attribute__((aligned(4096)));
-static uint64_t asid_used[ASID_COUNT / 64] = { 1 }; /* ASID 0 reserved */
+static void *asid_table[ASID_COUNT];
 static unsigned asid_free_count = ASID_COUNT - 1;
 static unsigned asid_hint = 1;
+
+static size_t no_tables(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static uint64_t *table_kva(void *ctx, paddr_t pa)
+{
+	(void)ctx;
+	return pa_to_kva(pa);
+}
+
+static const struct pt_alloc walk_only = { .available = no_tables, .table = table_kva };
+
+static struct pt pt_of(void *root)
+{
+	return (struct pt){ .root = kva_to_pa(root), .upper = false, .alloc = &walk_only };
+}
+
+static void tlb_flush_page(uint16_t asid, uint64_t va)
+{
+	__asm__ volatile("dsb ishst; tlbi vae1is, %0; dsb ish; isb" ::"r"(
+				 ((uint64_t)asid << 48) | ((va >> 12) & 0xfffffffffffull))
+			 : "memory");
+}
+
+static void tlb_flush_asid(uint16_t asid)
+{
+	__asm__ volatile("dsb ishst; tlbi aside1is, %0; dsb ish; isb" ::"r"((uint64_t)asid << 48)
+			 : "memory");
+}
 
 void arch_vspace_activate(const struct cap *vspace)
 {
@@ -24,13 +56,13 @@ unsigned asid_available(void)
 	return asid_free_count;
 }
 
-uint16_t asid_alloc(void)
+uint16_t asid_alloc(void *vspace_root)
 {
 	for (unsigned n = 0; n < ASID_COUNT; n++) {
 		unsigned a = (asid_hint + n) % ASID_COUNT;
 
-		if (!(asid_used[a / 64] & (1ul << (a % 64)))) {
-			asid_used[a / 64] |= 1ul << (a % 64);
+		if (a && !asid_table[a]) {
+			asid_table[a] = vspace_root;
 			asid_free_count--;
 			asid_hint = a + 1;
 			return (uint16_t)a;
@@ -41,13 +73,16 @@ uint16_t asid_alloc(void)
 
 void asid_free(uint16_t asid)
 {
-	if (asid == 0 || !(asid_used[asid / 64] & (1ul << (asid % 64))))
+	if (asid == 0 || asid >= ASID_COUNT || !asid_table[asid])
 		return;
-	asid_used[asid / 64] &= ~(1ul << (asid % 64));
+	asid_table[asid] = NULL;
 	asid_free_count++;
-	/* Nothing tagged with this ASID may outlive it. */
-	__asm__ volatile("dsb ishst; tlbi aside1is, %0; dsb ish; isb" ::"r"((uint64_t)asid << 48)
-			 : "memory");
+	tlb_flush_asid(asid); /* nothing tagged with it may outlive it */
+}
+
+void *asid_lookup(uint16_t asid)
+{
+	return asid < ASID_COUNT ? asid_table[asid] : NULL;
 }
 
 bool vspace_map_boot(const struct cap *vspace, uint64_t va, paddr_t pa, uint64_t size,
@@ -57,4 +92,92 @@ bool vspace_map_boot(const struct cap *vspace, uint64_t va, paddr_t pa, uint64_t
 
 	return pt_map(&pt, va_make(va), pa, size, (struct pt_attr){ PT_MEM_NORMAL, perm | PT_USER }) ==
 	       PT_OK;
+}
+
+static unsigned leaf_level(unsigned size_bits)
+{
+	return size_bits == 21 ? 2 : 3;
+}
+
+enum vspace_result vspace_check_map(void *root, uint64_t va, unsigned size_bits,
+				    unsigned *level)
+{
+	struct pt pt = pt_of(root);
+	unsigned want = leaf_level(size_bits), l;
+	uint64_t *e = pt_walk(&pt, va_make(va), &l);
+
+	if (pt_entry_valid(*e) || l > want)
+		return VSPACE_EXISTS;
+	if (l < want) {
+		*level = l + 1;
+		return VSPACE_MISSING_TABLE;
+	}
+	return VSPACE_OK;
+}
+
+void vspace_map(void *root, uint16_t asid, uint64_t va, paddr_t pa, unsigned size_bits,
+		unsigned perm, unsigned mem)
+{
+	struct pt pt = pt_of(root);
+	unsigned l;
+	uint64_t *e = pt_walk(&pt, va_make(va), &l);
+
+	(void)asid; /* the entry was invalid: nothing of it can be in the TLB */
+	dsb(ishst);
+	*e = pt_leaf_entry(pa, (struct pt_attr){ (enum pt_mem)mem, perm | PT_USER }, l);
+	dsb(ishst);
+	(void)size_bits;
+}
+
+void vspace_unmap(void *root, uint16_t asid, uint64_t va, paddr_t pa, unsigned size_bits)
+{
+	struct pt pt = pt_of(root);
+	unsigned l;
+	uint64_t *e = pt_walk(&pt, va_make(va), &l);
+
+	if (l != leaf_level(size_bits) || !pt_entry_valid(*e) || pt_entry_addr(*e).bits != pa.bits)
+		return; /* already gone (its table was removed, or remapped) */
+	*e = 0;
+	tlb_flush_page(asid, va);
+}
+
+enum vspace_result vspace_check_table(void *root, uint64_t va, unsigned *level)
+{
+	struct pt pt = pt_of(root);
+	unsigned l;
+	uint64_t *e = pt_walk(&pt, va_make(va), &l);
+
+	if (l == 3 || pt_entry_valid(*e))
+		return VSPACE_EXISTS;
+	*level = l + 1;
+	return VSPACE_OK;
+}
+
+void vspace_install_table(void *root, uint64_t va, paddr_t table)
+{
+	struct pt pt = pt_of(root);
+	unsigned l;
+	uint64_t *e = pt_walk(&pt, va_make(va), &l);
+
+	dsb(ishst); /* the zeroed table is visible before the entry that points to it */
+	*e = pt_table_entry(table);
+	dsb(ishst);
+}
+
+void vspace_remove_table(void *root, uint16_t asid, uint64_t va, paddr_t table)
+{
+	uint64_t *t = root;
+
+	for (unsigned l = 0; l < 3; l++) {
+		uint64_t *e = &t[(va >> (39 - 9 * l)) & 511];
+
+		if (!pt_entry_valid(*e) || !(*e & 2))
+			return;
+		if (pt_entry_addr(*e).bits == table.bits) {
+			*e = 0;
+			tlb_flush_asid(asid); /* everything below it is gone */
+			return;
+		}
+		t = pa_to_kva(pt_entry_addr(*e));
+	}
 }

@@ -7,15 +7,42 @@
 
 #include "cap.h"
 
-#define ASID_COUNT 65536 /* 16-bit ASIDs; 0 is the kernel's empty space */
+/*
+ * ASIDs name VSpaces for the TLB and for the kernel: a mapping records the
+ * ASID of its VSpace, and is only touched again if the ASID still names
+ * that VSpace. 4096 of them (ASID 0 is the kernel's empty space).
+ */
+#define ASID_COUNT 4096
 
 /* Switches the lower half to `vspace` (NULL: nothing mapped). */
 void arch_vspace_activate(const struct cap *vspace);
 
 /* ASIDs: allocation never fails once asid_available() said enough are left. */
 unsigned asid_available(void);
-uint16_t asid_alloc(void);
+uint16_t asid_alloc(void *vspace_root);
 void asid_free(uint16_t asid);
+/* The VSpace root an ASID names, or NULL. */
+void *asid_lookup(uint16_t asid);
+
+/* Frame mapping into a VSpace (kernel address of its root table). */
+enum vspace_result {
+	VSPACE_OK,
+	VSPACE_MISSING_TABLE, /* *level: the first table level that is missing */
+	VSPACE_EXISTS,        /* something is mapped there already */
+};
+
+enum vspace_result vspace_check_map(void *root, uint64_t va, unsigned size_bits,
+				    unsigned *level);
+void vspace_map(void *root, uint16_t asid, uint64_t va, paddr_t pa, unsigned size_bits,
+		unsigned perm, unsigned mem);
+/* Removes the mapping at va if it still maps pa; flushes it from the TLB. */
+void vspace_unmap(void *root, uint16_t asid, uint64_t va, paddr_t pa, unsigned size_bits);
+
+/* Page-table objects: where one would go, and putting it there. */
+enum vspace_result vspace_check_table(void *root, uint64_t va, unsigned *level);
+void vspace_install_table(void *root, uint64_t va, paddr_t table);
+/* Unlinks the table at `level` covering va if it is `table`. */
+void vspace_remove_table(void *root, uint16_t asid, uint64_t va, paddr_t table);
 
 /*
  * Maps [va, va + size) of a VSpace to physical memory, allocating missing

@@ -1,9 +1,14 @@
-/* Host stand-ins for the arch layer: one CPU, a small ASID space. */
+/*
+ * Host stand-ins for the arch layer: one CPU and a small ASID table. The
+ * host tests make no mappings; the mapping entry points abort if reached.
+ */
+#include <stdlib.h>
+
 #include "arch/cpu.h"
 #include "arch/vspace.h"
 
 static struct cpu cpu;
-static unsigned asids_used;
+static void *asids[16];
 
 struct cpu *arch_cpu_current(void)
 {
@@ -12,16 +17,68 @@ struct cpu *arch_cpu_current(void)
 
 unsigned asid_available(void)
 {
-	return 16 - asids_used;
+	unsigned n = 0;
+
+	for (unsigned i = 1; i < 16; i++)
+		n += !asids[i];
+	return n;
 }
 
-uint16_t asid_alloc(void)
+uint16_t asid_alloc(void *root)
 {
-	return (uint16_t)++asids_used;
+	for (uint16_t i = 1; i < 16; i++) {
+		if (!asids[i]) {
+			asids[i] = root;
+			return i;
+		}
+	}
+	abort();
 }
 
 void asid_free(uint16_t asid)
 {
-	(void)asid;
-	asids_used--;
+	asids[asid] = NULL;
+}
+
+void *asid_lookup(uint16_t asid)
+{
+	return asid < 16 ? asids[asid] : NULL;
+}
+
+enum vspace_result vspace_check_map(void *root, uint64_t va, unsigned size_bits,
+				    unsigned *level)
+{
+	(void)root, (void)va, (void)size_bits, (void)level;
+	abort();
+}
+
+void vspace_map(void *root, uint16_t asid, uint64_t va, paddr_t pa, unsigned size_bits,
+		unsigned perm, unsigned mem)
+{
+	(void)root, (void)asid, (void)va, (void)pa, (void)size_bits, (void)perm, (void)mem;
+	abort();
+}
+
+void vspace_unmap(void *root, uint16_t asid, uint64_t va, paddr_t pa, unsigned size_bits)
+{
+	(void)root, (void)asid, (void)va, (void)pa, (void)size_bits;
+	abort();
+}
+
+enum vspace_result vspace_check_table(void *root, uint64_t va, unsigned *level)
+{
+	(void)root, (void)va, (void)level;
+	abort();
+}
+
+void vspace_install_table(void *root, uint64_t va, paddr_t table)
+{
+	(void)root, (void)va, (void)table;
+	abort();
+}
+
+void vspace_remove_table(void *root, uint16_t asid, uint64_t va, paddr_t table)
+{
+	(void)root, (void)asid, (void)va, (void)table;
+	abort();
 }

@@ -1,0 +1,140 @@
+/*
+ * libpv internal: the only ways libpv code touches shared memory.
+ *
+ * Indices and event fields are accessed with __atomic builtins so the
+ * ordering of each access is explicit at the call site. Bulk data (ring
+ * entries, descriptors, avail and used ring slots) is copied with volatile
+ * accesses: volatile stops the compiler from reading shared memory twice
+ * where the source reads it once (the compiler-made double fetch of Xen
+ * XSA-155), and ThreadSanitizer still checks those accesses for races,
+ * which it would not do for atomics. Nothing here calls libc.
+ */
+#ifndef LIBPV_SYNC_H
+#define LIBPV_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* libpv targets 64-bit machines: any uint64_t length fits a size_t. */
+_Static_assert(sizeof(size_t) == 8 && sizeof(uintptr_t) == 8, "64-bit only");
+
+static inline uint32_t pv_load_acquire32(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline uint32_t pv_load_relaxed32(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline void pv_store_release32(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static inline void pv_store_relaxed32(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+static inline uint16_t pv_load_acquire16(const uint16_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline uint16_t pv_load_relaxed16(const uint16_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline void pv_store_release16(uint16_t *p, uint16_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static inline void pv_store_relaxed16(uint16_t *p, uint16_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+/*
+ * Full barrier: orders an earlier store before a later load, which
+ * acquire/release cannot. Every use is one half of a store-fence-load
+ * pair with the peer (see docs/libpv.md, "Notifications").
+ */
+static inline void pv_fence_full(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/*
+ * Has the index moved from old to new_idx past event, that is, is event in
+ * [old, new_idx) in modular arithmetic? The virtio vring_need_event rule;
+ * any event value, however hostile, just yields true or false.
+ */
+static inline bool pv_need_event16(uint16_t event, uint16_t new_idx, uint16_t old)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
+}
+
+static inline bool pv_need_event32(uint32_t event, uint32_t new_idx, uint32_t old)
+{
+	return new_idx - event - 1 < new_idx - old;
+}
+
+/* Word access to bytes of any type: may_alias keeps strict aliasing out of it. */
+typedef uint64_t __attribute__((may_alias)) pv_word_t;
+
+/* Copy n bytes out of shared memory into private memory, reading each byte once. */
+static inline void pv_copy_from_shared(void *dst, const void *src, size_t n)
+{
+	if ((((uintptr_t)dst | (uintptr_t)src | n) & 7) == 0) {
+		const volatile pv_word_t *s = src;
+		pv_word_t *d = dst;
+
+		for (size_t i = 0; i < n / 8; i++)
+			d[i] = s[i];
+		return;
+	}
+	const volatile uint8_t *s = src;
+	uint8_t *d = dst;
+
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+}
+
+/* Copy n bytes of private memory into shared memory, writing each byte once. */
+static inline void pv_copy_to_shared(void *dst, const void *src, size_t n)
+{
+	if ((((uintptr_t)dst | (uintptr_t)src | n) & 7) == 0) {
+		volatile pv_word_t *d = dst;
+		const pv_word_t *s = src;
+
+		for (size_t i = 0; i < n / 8; i++)
+			d[i] = s[i];
+		return;
+	}
+	volatile uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+}
+
+/* Zero private memory (no libc memset in freestanding builds). */
+static inline void pv_zero(void *dst, size_t n)
+{
+	volatile uint8_t *d = dst;
+
+	for (size_t i = 0; i < n; i++)
+		d[i] = 0;
+}
+
+static inline bool pv_is_pow2(uint32_t v)
+{
+	return v != 0 && (v & (v - 1)) == 0;
+}
+
+#endif
