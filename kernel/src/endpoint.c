@@ -44,11 +44,29 @@ static unsigned transfer_cap(struct tcb *from, struct tcb *to)
 	return 1;
 }
 
+/* A faulting thread's message is its fault; the reply to it only resumes it. */
+static bool transfer_fault(struct tcb *from, struct tcb *to, uint64_t badge)
+{
+	if (to->fault.label) {
+		to->fault.label = 0;
+		return true;
+	}
+	if (!from->fault.label)
+		return false;
+	for (unsigned i = 0; i < MOAT_FAULT_LENGTH; i++)
+		to->ctx.x[REG_MR0 + i] = from->fault.mr[i];
+	to->ctx.x[REG_CPTR] = badge;
+	to->ctx.x[REG_INFO] = moat_msginfo(from->fault.label, 0, 0, MOAT_FAULT_LENGTH);
+	return true;
+}
+
 static void transfer(struct tcb *from, struct tcb *to, uint64_t badge, bool can_grant)
 {
 	moat_word_t info = from->ctx.x[REG_INFO];
 	unsigned len = moat_msginfo_length(info), caps = 0;
 
+	if (transfer_fault(from, to, badge))
+		return;
 	if (len > MOAT_MSG_MAX_LENGTH)
 		len = MOAT_MSG_MAX_LENGTH;
 	if ((!from->ipc_buffer || !to->ipc_buffer) && len > MOAT_MSG_REGISTERS)
@@ -66,6 +84,11 @@ static void transfer(struct tcb *from, struct tcb *to, uint64_t badge, bool can_
 /* The sender of a Call with nobody able to reply: it resumes with an error. */
 static void call_without_reply(struct tcb *caller)
 {
+	if (caller->fault.label) { /* nobody will handle the fault: stop it */
+		caller->fault.label = 0;
+		thread_block(caller, THREAD_INACTIVE);
+		return;
+	}
 	caller->ctx.x[REG_INFO] = moat_msginfo(MOAT_INVALID_CAPABILITY, 0, 0, 0);
 	thread_make_runnable(caller);
 }
@@ -131,6 +154,22 @@ void endpoint_reply(struct reply *r, struct tcb *replier)
 		return;
 	transfer(replier, caller, 0, false);
 	thread_make_runnable(caller);
+}
+
+bool endpoint_send_fault(struct tcb *t)
+{
+	struct lookup_result r;
+	struct send_args a = { .block = true, .is_call = true };
+
+	if (!t->fault_ep || t->cspace.cap.type != CAP_CNODE)
+		return false;
+	r = cspace_lookup_cap(&t->cspace.cap, t->fault_ep);
+	if (r.fault != LOOKUP_OK || r.slot->cap.type != CAP_ENDPOINT ||
+	    !(r.slot->cap.rights & MOAT_RIGHT_WRITE))
+		return false;
+	a.badge = r.slot->cap.data;
+	endpoint_send(cap_ptr(&r.slot->cap), t, &a);
+	return true;
 }
 
 void endpoint_finalise(struct endpoint *ep)

@@ -36,6 +36,12 @@ void endpoint_receive(struct endpoint *ep, struct tcb *receiver, struct reply *r
 /* Sends `replier`'s message to the caller bound to `r`, if any. */
 void endpoint_reply(struct reply *r, struct tcb *replier);
 
+/*
+ * Sends `t`'s fault (already in t->fault) to its fault endpoint as a Call.
+ * False if it has no usable fault endpoint: the caller then stops it.
+ */
+bool endpoint_send_fault(struct tcb *t);
+
 /* The last capability is gone: every queued thread restarts its call. */
 void endpoint_finalise(struct endpoint *ep);
 

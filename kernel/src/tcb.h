@@ -8,6 +8,8 @@
 
 #include <moat/ipc_buffer.h>
 
+#include <moat/syscall.h>
+
 #include "cap.h"
 #include "context.h"
 #include "sched.h"
@@ -38,8 +40,15 @@ struct ipc_state {
 	struct reply *reply; /* receiver: where to bind a caller; caller: bound to */
 };
 
+/* A fault being delivered: the message it sends instead of its registers. */
+struct fault_state {
+	uint64_t label; /* enum moat_fault; 0 when not faulting */
+	uint64_t mr[MOAT_FAULT_LENGTH];
+};
+
 struct tcb {
 	struct user_context ctx;
+	struct fault_state fault;
 	struct sched_link run;
 	struct tcb *wait_next; /* in the queue of the object it is blocked on */
 	struct tcb *wait_prev;

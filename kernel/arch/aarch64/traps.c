@@ -7,6 +7,7 @@
 
 #include "arch/irq.h"
 #include "arch/vspace.h"
+#include "endpoint.h"
 #include "esr.h"
 #include "irq.h"
 #include "kprintf.h"
@@ -74,11 +75,27 @@ static void load_user(const struct tcb *t, struct trap_frame *f)
 	sysreg_write(tpidr_el0, t->ctx.tpidr);
 }
 
-/* A native thread faulted and nobody handles its faults yet: report, suspend. */
+/*
+ * A native thread faulted: its fault handler gets a fault message; a thread
+ * without one is reported and suspended.
+ */
 static void user_fault(struct tcb *t, const struct trap_frame *f)
 {
 	char iss[96];
 	unsigned ec = ESR_EC(f->esr);
+	bool abort = esr_is_abort(f->esr);
+
+	t->fault = (struct fault_state){
+		.label = abort ? MOAT_FAULT_VM : MOAT_FAULT_USER_EXCEPTION,
+		.mr = { f->elr, f->far, f->esr,
+			(ec == ESR_EC_IABT_LOWER ? MOAT_FAULT_FLAG_FETCH : 0) |
+				(abort && ec == ESR_EC_DABT_LOWER && (f->esr & (1u << 6))
+					 ? MOAT_FAULT_FLAG_WRITE
+					 : 0) },
+	};
+	if (endpoint_send_fault(t))
+		return;
+	t->fault.label = 0;
 
 	esr_describe_iss(f->esr, iss, sizeof(iss));
 	kprintf("moat: thread '%s' faulted: EC 0x%02x: %s (%s)\n", tcb_name(t), ec, esr_class_name(ec),

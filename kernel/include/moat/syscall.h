@@ -28,4 +28,20 @@ enum moat_syscall {
 	MOAT_SYS_COUNT
 };
 
+/*
+ * Fault messages. A thread configured with a fault endpoint sends one of
+ * these as a Call when it faults, and blocks until the handler replies
+ * through its reply object (the faulting thread then retries the
+ * instruction; the handler may first change its registers or mappings).
+ * Handlers tell faulting threads apart by the badge of the fault endpoint.
+ *   MR0 pc, MR1 fault address (FAR), MR2 ESR, MR3 flags.
+ */
+enum moat_fault {
+	MOAT_FAULT_VM = 0xf001,             /* a data or instruction abort */
+	MOAT_FAULT_USER_EXCEPTION = 0xf002, /* anything else the thread caused */
+};
+#define MOAT_FAULT_FLAG_FETCH (1u << 0)
+#define MOAT_FAULT_FLAG_WRITE (1u << 1)
+#define MOAT_FAULT_LENGTH 4
+
 #endif

@@ -3,7 +3,8 @@
  * page-table objects and frames, a child thread in it with a CSpace of
  * its own holding one endpoint and one reply object, IPC across the two
  * address spaces, the child's failure to use what it does not hold, the
- * child's fault on memory outside its VSpace, and Frame/PageTable errors.
+ * child's fault on memory outside its VSpace delivered to its fault
+ * handler (us), and Frame/PageTable errors.
  */
 #include <moat/runtime.h>
 
@@ -101,8 +102,9 @@ static void check_map_errors(moat_cptr_t vs, moat_cptr_t code)
 	MOAT_ASSERT_EQ(map_table(pt, vs, CHILD_CODE), MOAT_DELETE_FIRST);
 }
 
-/* A CSpace of 16 slots resolving all 64 bits: guard of 60 zero bits. */
-static moat_cptr_t child_cspace(moat_cptr_t ep, moat_cptr_t reply)
+/* A CSpace of 16 slots resolving all 64 bits: guard of 60 zero bits.
+ * Slot 1: endpoint, 2: reply object, 3: fault endpoint (badge 0xfa). */
+static moat_cptr_t child_cspace(moat_cptr_t ep, moat_cptr_t reply, moat_cptr_t fault)
 {
 	moat_cptr_t raw = make(MOAT_OBJ_CNODE, 4), cs = next_free++;
 	moat_word_t mutate[6] = { cs, 64, raw, 64, 0, 60 };
@@ -115,6 +117,11 @@ static moat_cptr_t child_cspace(moat_cptr_t ep, moat_cptr_t reply)
 	cp[0] = 2;
 	cp[2] = reply;
 	MOAT_ASSERT_EQ(moat_invoke(cs, MOAT_CNODE_COPY, 5, cp, 1, NULL), MOAT_OK);
+	{
+		moat_word_t mint[6] = { 3, 64, fault, 64, MOAT_RIGHT_WRITE, 0xfa };
+
+		MOAT_ASSERT_EQ(moat_invoke(cs, MOAT_CNODE_MINT, 6, mint, 1, NULL), MOAT_OK);
+	}
 	return cs;
 }
 
@@ -130,8 +137,8 @@ static void flush_code(const char *p, size_t n)
 
 int main(void *arg)
 {
-	moat_cptr_t vs, code, code_rw, stack, ep, reply, cs, tcb;
-	moat_word_t addr[3], addr2[3], fault_ep = 0;
+	moat_cptr_t vs, code, code_rw, stack, ep, reply, cs, tcb, fault, fault_reply;
+	moat_word_t addr[3], addr2[3], fault_ep = 3;
 	char *window = (char *)ROOT_WINDOW;
 	struct moat_regs r;
 
@@ -167,7 +174,9 @@ int main(void *arg)
 
 	ep = make(MOAT_OBJ_ENDPOINT, 0);
 	reply = make(MOAT_OBJ_REPLY, 0);
-	cs = child_cspace(ep, reply);
+	fault = make(MOAT_OBJ_ENDPOINT, 0);
+	fault_reply = make(MOAT_OBJ_REPLY, 0);
+	cs = child_cspace(ep, reply, fault);
 	tcb = make(MOAT_OBJ_TCB, 0);
 	moat_ipc_buffer->caps[0] = cs;
 	moat_ipc_buffer->caps[1] = vs;
@@ -192,19 +201,27 @@ int main(void *arg)
 	}
 	moat_printf("vspace: 20 calls into another address space answered\n");
 
-	/* Told to stop, the child reads our code, which it cannot see. It runs
-	 * (and faults) at once once we are below it. */
-	{
-		moat_word_t low = 100;
-
-		MOAT_ASSERT_EQ(moat_invoke(MOAT_SLOT_ROOT_TCB, MOAT_TCB_SET_PRIORITY, 1, &low, 0,
-					   NULL),
-			       MOAT_OK);
-	}
+	/* Told to stop, the child reads our code, which it cannot see: its
+	 * fault comes to us. Replying lets it retry (and fault again). */
 	r = (struct moat_regs){ .x0 = ep, .info = moat_msginfo(LABEL_DIE, 0, 0, 0) };
 	moat_syscall(MOAT_SYS_SEND, &r);
+	for (unsigned i = 0; i < 2; i++) {
+		r = (struct moat_regs){ .x0 = fault, .x6 = fault_reply };
+		moat_syscall(i ? MOAT_SYS_REPLY_RECV : MOAT_SYS_RECV, &r);
+		MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_VM);
+		MOAT_ASSERT_EQ(moat_msginfo_length(r.info), MOAT_FAULT_LENGTH);
+		MOAT_ASSERT_EQ(r.x0, 0xfa);
+		MOAT_ASSERT(r.mr[0] > CHILD_CODE && r.mr[0] < CHILD_CODE + 4096);
+		MOAT_ASSERT_EQ(r.mr[1], 0x400000);
+		MOAT_ASSERT_EQ(r.mr[2] >> 26, 0x24); /* data abort from EL0 */
+		MOAT_ASSERT_EQ(r.mr[3], 0);          /* a read */
+		r.info = 0;
+	}
+	moat_printf("vspace: child's fault at 0x%lx delivered twice to its handler\n",
+		    (unsigned long)r.mr[1]);
 	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_READ_REGISTERS, 0, NULL, 0, addr), MOAT_OK);
 	MOAT_ASSERT(addr[0] > CHILD_CODE && addr[0] < CHILD_CODE + 4096);
+	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_SUSPEND, 0, NULL, 0, NULL), MOAT_OK);
 
 	/* Unmapping takes effect: our window is gone (a read would fault). */
 	MOAT_ASSERT_EQ(moat_invoke(code_rw, MOAT_FRAME_UNMAP, 0, NULL, 0, NULL), MOAT_OK);
