@@ -25,6 +25,18 @@ void budget_charge(struct budget *b, uint64_t used)
 	b->remaining -= used < b->remaining ? used : b->remaining;
 }
 
+void budget_consume(struct budget *b, uint64_t start, uint64_t end)
+{
+	if (end <= start)
+		return;
+	budget_update(b, start);
+	if (end - b->period_start >= b->period) {
+		budget_update(b, end);
+		start = b->period_start;
+	}
+	budget_charge(b, end - start);
+}
+
 bool budget_available(const struct budget *b)
 {
 	return budget_is_unlimited(b) || b->remaining > 0;

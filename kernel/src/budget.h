@@ -25,6 +25,13 @@ void budget_update(struct budget *b, uint64_t now);
 /* Consumes `used` time units (capped at what remains). */
 void budget_charge(struct budget *b, uint64_t used);
 
+/*
+ * Charges a thread that ran without a break from `start` to `end`: time in
+ * an earlier period is charged to that period; only the time since the
+ * latest period boundary counts against the current one.
+ */
+void budget_consume(struct budget *b, uint64_t start, uint64_t end);
+
 /* Whether any budget remains in the current period (update first). */
 bool budget_available(const struct budget *b);
 

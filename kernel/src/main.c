@@ -21,6 +21,7 @@ void kernel_main(uint64_t dtb_pa)
 	kprintf("moat: kernel map ready, %lu MiB RAM at 0x%lx\n", PLATFORM_RAM_SIZE >> 20,
 		PLATFORM_RAM_BASE);
 	arch_irq_init();
+	arch_timer_init();
 	kprintf("moat: GICv3 up, timer %lu Hz\n", arch_timer_freq());
 	kernel_payload();
 }

@@ -11,13 +11,16 @@
 struct notification {
 	uint64_t word;
 	struct thread_queue waiters;
-	uint64_t pad;
+	struct tcb *bound_tcb; /* the thread whose Recv it also ends, or NULL */
 };
 
 _Static_assert(sizeof(struct notification) <= (1u << MOAT_NOTIFICATION_SIZE_BITS),
 	       "notification object size");
 
-/* Delivers `badge`; returns the thread it woke, if any. */
+/*
+ * Delivers `badge`: to a waiter, else to the bound thread if it is blocked
+ * in Recv, else into the word. Returns the thread it woke, if any.
+ */
 struct tcb *notification_signal(struct notification *n, uint64_t badge);
 
 /*
@@ -26,7 +29,17 @@ struct tcb *notification_signal(struct notification *n, uint64_t badge);
  */
 bool notification_wait(struct notification *n, struct tcb *t, bool block, uint64_t *word);
 
-/* The last capability is gone: every waiter is released with word 0. */
+/* Binds `n` to `t`, or (t NULL) unbinds it from its thread. */
+void notification_bind(struct notification *n, struct tcb *t);
+
+/*
+ * For a Recv by `t`: if its bound notification holds a word, completes the
+ * Recv with it and returns true.
+ */
+bool notification_take_bound(struct tcb *t);
+
+/* The last capability is gone: every waiter is released with word 0
+ * and the bound thread unbound. */
 void notification_finalise(struct notification *n);
 
 #endif

@@ -9,6 +9,7 @@
 #include "frame.h"
 #include "notification.h"
 #include "phys.h"
+#include "sched_context.h"
 #include "tcb_invoke.h"
 
 uint64_t object_size(enum moat_object_type type, unsigned size_bits)
@@ -99,6 +100,9 @@ void object_finalise(const struct cap *c)
 		break;
 	case CAP_TCB:
 		tcb_finalise(cap_ptr(c));
+		break;
+	case CAP_SCHED_CONTEXT:
+		sched_context_finalise(cap_ptr(c));
 		break;
 	case CAP_VSPACE:
 		asid_free((uint16_t)c->extra);

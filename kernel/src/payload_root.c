@@ -3,25 +3,21 @@
 #include "boot.h"
 #include "kernel.h"
 #include "kprintf.h"
+#include "schedule.h"
 #include "thread.h"
-#include "tick.h"
 
 void trap_first_entry(void);
 
-static void report_uptime(uint64_t tick, uint64_t deadline, uint64_t now)
+static void report_uptime(uint64_t seconds)
 {
-	(void)deadline;
-	(void)now;
-	if (tick % TICK_HZ == 0)
-		kprintf("moat: uptime %lu s\n", tick / TICK_HZ);
+	kprintf("moat: uptime %lu s\n", seconds);
 }
 
 void kernel_payload(void)
 {
 	thread_init();
 	boot_root_server();
-	tick_set_hook(report_uptime);
-	tick_start(TICK_HZ);
+	schedule_init(report_uptime);
 	kprintf("moat: starting the root server\n");
 	trap_first_entry();
 }

@@ -92,3 +92,10 @@ struct sched_link *sched_pick(const struct sched *s)
 
 	return prio < 0 ? NULL : s->queues[prio].head;
 }
+
+bool sched_has_peer(const struct sched *s, const struct sched_link *l)
+{
+	const struct sched_queue *q = &s->queues[l->prio];
+
+	return q->head && (q->head != l || q->tail != l);
+}

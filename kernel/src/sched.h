@@ -41,6 +41,8 @@ void sched_dequeue(struct sched *s, struct sched_link *l);
 
 /* The first thread of the highest non-empty priority, or NULL. Not removed. */
 struct sched_link *sched_pick(const struct sched *s);
+/* Whether another thread than `l` waits at `l`'s priority. */
+bool sched_has_peer(const struct sched *s, const struct sched_link *l);
 /* The highest non-empty priority, or -1. */
 int sched_highest(const struct sched *s);
 

@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "kprintf.h"
 #include "notification.h"
+#include "sched_context.h"
 #include "tcb_invoke.h"
 #include "thread.h"
 #include "untyped.h"
@@ -112,6 +113,16 @@ static struct kerror invoke_frame(struct call *c, unsigned *n, moat_word_t *out)
 	return e;
 }
 
+static struct kerror invoke_sched_control(struct call *c)
+{
+	struct sched_control_args a;
+	struct kerror e = sched_control_decode(&c->inv, &a);
+
+	if (e.code == MOAT_OK)
+		sched_control_invoke(&a);
+	return e;
+}
+
 static struct kerror invoke_tcb(struct call *c, unsigned *n, moat_word_t *out)
 {
 	struct tcb_args a;
@@ -167,6 +178,9 @@ static void do_invoke(struct tcb *t, uint64_t sysno)
 		case CAP_FRAME:
 		case CAP_PAGE_TABLE:
 			e = invoke_frame(&c, &n, out);
+			break;
+		case CAP_SCHED_CONTROL:
+			e = invoke_sched_control(&c);
 			break;
 		case CAP_NOTIFICATION:
 			if (r.slot->cap.rights & MOAT_RIGHT_WRITE)
@@ -229,6 +243,8 @@ static void do_receive(struct tcb *t, uint64_t sysno)
 		report(t, kerror(MOAT_ILLEGAL_OPERATION, "reply object still in use", 6, 0, 0));
 		return;
 	}
+	if (notification_take_bound(t))
+		return;
 	endpoint_receive(cap_ptr(&r.slot->cap), t, reply, block);
 }
 

@@ -7,11 +7,17 @@
  *   ReadRegisters: MR0 count -> pc, sp, x0, x1... (up to 3 words today).
  *   WriteRegisters: MR0 pc, MR1 sp, MR2.. x0, x1 (as many as given).
  *   Resume, Suspend: no arguments. SetName: MR0-MR3, 8 characters each.
+ *   SetSchedContext: extra cap a scheduling context bound to no thread, or
+ *     no extra cap to unbind the thread's own.
+ *   BindNotification: extra cap a notification (read right) bound to no
+ *     thread; UnbindNotification: no arguments.
  */
 #include "tcb_invoke.h"
 
 #include "cdt.h"
+#include "notification.h"
 #include "phys.h"
+#include "sched_context.h"
 #include "string.h"
 #include "thread.h"
 
@@ -57,6 +63,43 @@ static struct kerror decode_value(const struct invocation *inv, struct tcb_args 
 	return kerror_ok();
 }
 
+static struct kerror decode_sched_context(const struct invocation *inv, struct tcb_args *a)
+{
+	struct sched_context *sc;
+
+	a->object = NULL;
+	if (inv->extra_count == 0)
+		return kerror_ok();
+	if (inv->extra[0]->cap.type != CAP_SCHED_CONTEXT)
+		return kerror(MOAT_INVALID_CAPABILITY, "not a scheduling context", 0, 0, 0);
+	sc = cap_ptr(&inv->extra[0]->cap);
+	if (sc->tcb && sc->tcb != a->target)
+		return kerror(MOAT_ILLEGAL_OPERATION, "scheduling context bound to another thread",
+			      0, 0, 0);
+	a->object = sc;
+	return kerror_ok();
+}
+
+static struct kerror decode_bind_notification(const struct invocation *inv, struct tcb_args *a)
+{
+	const struct cap *c;
+	struct notification *n;
+
+	if (inv->extra_count < 1 || inv->extra[0]->cap.type != CAP_NOTIFICATION)
+		return kerror(MOAT_INVALID_CAPABILITY, "not a notification", 0, 0, 0);
+	c = &inv->extra[0]->cap;
+	if (!(c->rights & MOAT_RIGHT_READ))
+		return kerror(MOAT_ILLEGAL_OPERATION, "binding needs the read right", 0, 0, 0);
+	n = cap_ptr(c);
+	if (a->target->bound)
+		return kerror(MOAT_ILLEGAL_OPERATION, "thread already has a notification", 0, 0, 0);
+	if (n->bound_tcb)
+		return kerror(MOAT_ILLEGAL_OPERATION, "notification bound to another thread", 0, 0,
+			      0);
+	a->object = n;
+	return kerror_ok();
+}
+
 struct kerror tcb_decode(const struct invocation *inv, struct tcb *invoker, struct tcb_args *a)
 {
 	a->label = inv->label;
@@ -74,6 +117,14 @@ struct kerror tcb_decode(const struct invocation *inv, struct tcb *invoker, stru
 		return kerror_ok();
 	case MOAT_TCB_SUSPEND:
 	case MOAT_TCB_READ_REGISTERS:
+		return kerror_ok();
+	case MOAT_TCB_SET_SCHED_CONTEXT:
+		return decode_sched_context(inv, a);
+	case MOAT_TCB_BIND_NOTIFICATION:
+		return decode_bind_notification(inv, a);
+	case MOAT_TCB_UNBIND_NOTIFICATION:
+		if (!a->target->bound)
+			return kerror(MOAT_ILLEGAL_OPERATION, "no notification bound", 0, 0, 0);
 		return kerror_ok();
 	case MOAT_TCB_SET_NAME:
 		memset(a->regs, 0, sizeof(a->regs));
@@ -146,6 +197,16 @@ unsigned tcb_invoke(const struct tcb_args *a, moat_word_t out[3])
 	case MOAT_TCB_SUSPEND:
 		thread_suspend(t);
 		return 0;
+	case MOAT_TCB_SET_SCHED_CONTEXT:
+		if (a->object != t->sc)
+			sched_context_bind(t, a->object);
+		return 0;
+	case MOAT_TCB_BIND_NOTIFICATION:
+		notification_bind(a->object, t);
+		return 0;
+	case MOAT_TCB_UNBIND_NOTIFICATION:
+		notification_bind(t->bound, NULL);
+		return 0;
 	case MOAT_TCB_READ_REGISTERS:
 		out[0] = t->ctx.pc;
 		out[1] = t->ctx.sp;
@@ -167,6 +228,10 @@ unsigned tcb_invoke(const struct tcb_args *a, moat_word_t out[3])
 void tcb_finalise(struct tcb *t)
 {
 	thread_suspend(t);
+	if (t->sc)
+		sched_context_bind(t, NULL);
+	if (t->bound)
+		notification_bind(t->bound, NULL);
 	cap_delete(&t->cspace);
 	cap_delete(&t->vspace);
 	cap_delete(&t->ipc_frame);

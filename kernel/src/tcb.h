@@ -25,6 +25,8 @@ enum thread_state {
 
 struct tcb;
 struct reply;
+struct sched_context;
+struct notification;
 
 /* FIFO of threads blocked on one object (endpoint or notification). */
 struct thread_queue {
@@ -62,6 +64,8 @@ struct tcb {
 	struct cte ipc_frame;
 	struct moat_ipc_buffer *ipc_buffer; /* kernel address of the buffer frame */
 	moat_cptr_t fault_ep;               /* in its own CSpace; 0: none */
+	struct sched_context *sc;           /* its budget; NULL: unlimited */
+	struct notification *bound;         /* signals wake it from Recv too */
 	char name[32];
 };
 

@@ -10,6 +10,7 @@ struct tcb_args {
 	struct tcb *target;
 	struct tcb *invoker;
 	struct cte *src[3]; /* configure: CSpace, VSpace, IPC buffer (or NULL) */
+	void *object; /* SetSchedContext, BindNotification: the object */
 	uint64_t value;
 	unsigned count;
 	moat_word_t regs[8];

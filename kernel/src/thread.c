@@ -3,6 +3,7 @@
 
 #include "arch/cpu.h"
 #include "reply.h"
+#include "sched_context.h"
 
 static struct sched ready;
 
@@ -19,7 +20,7 @@ struct tcb *thread_current(void)
 void thread_make_runnable(struct tcb *t)
 {
 	t->state = THREAD_RUNNABLE;
-	if (!t->run.queued)
+	if (!t->run.queued && sched_context_can_run(t))
 		sched_enqueue(&ready, &t->run, t->priority);
 }
 
@@ -37,6 +38,11 @@ void thread_yield(void)
 		sched_dequeue(&ready, &t->run);
 		sched_enqueue(&ready, &t->run, t->priority);
 	}
+}
+
+bool thread_has_peer(const struct tcb *t)
+{
+	return sched_has_peer(&ready, &t->run);
 }
 
 struct tcb *thread_choose(void)

@@ -11,12 +11,18 @@
 void thread_init(void);
 struct tcb *thread_current(void);
 
-/* Makes `t` runnable (appended to its priority's queue). */
+/*
+ * Makes `t` runnable (appended to its priority's queue, unless its
+ * scheduling context is throttled: it joins when the context is released).
+ */
 void thread_make_runnable(struct tcb *t);
 /* Takes `t` out of the ready queues with the given blocked state. */
 void thread_block(struct tcb *t, enum thread_state state);
 /* Moves the current thread behind the others of its priority. */
 void thread_yield(void);
+
+/* Whether another thread is ready at `t`'s priority (round robin due). */
+bool thread_has_peer(const struct tcb *t);
 
 /*
  * Chooses the thread to run next and makes it current; returns NULL when

@@ -8,7 +8,9 @@
 #     [EXPECT_EXIT <status>|stop]       QEMU's exit status; `stop`: end QEMU
 #                                       once every EXPECT has matched
 #     [EXPECT <regex>...]               must appear in the serial output, in order
-#     [TIMEOUT <seconds>])
+#     [TIMEOUT <seconds>]
+#     [QEMU_ARGS <extra QEMU arguments>...]
+#     [LABEL <ctest label>])               default `qemu`; `bench` for ./moat bench
 
 moat_qemu_test(boot
     SOURCES boot/boot_test.c
@@ -71,6 +73,7 @@ moat_qemu_test(ipc
     ROOTSERVER_SOURCES ipc/ipc_test.c
     EXPECT "ipc: 51 calls answered with badges and labels"
            "ipc: preemption and round robin in order"
+           "ipc: bound notification ends a Recv"
            "KTEST PASS")
 
 # Address spaces: page tables, frames, a child in its own VSpace and CSpace,
@@ -80,4 +83,14 @@ moat_qemu_test(vspace
     ROOTSERVER_SOURCES vspace/vspace_test.c
     EXPECT "vspace: 20 calls into another address space answered"
            "vspace: child's fault at 0x400000 delivered twice to its handler"
+           "KTEST PASS")
+
+# Scheduling with time: round robin by time slice without yields, budget
+# enforcement by scheduling contexts (the share is measured), and the
+# SchedControl rules.
+moat_qemu_test(sched
+    ROOTSERVER_SOURCES sched/sched_test.c
+    EXPECT "sched: round robin over 300 ms"
+           "sched: budget 2 ms / 10 ms over 500 ms: spinner share"
+           "sched: all checks passed"
            "KTEST PASS")

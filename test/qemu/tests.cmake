@@ -2,7 +2,7 @@
 # ctest test (label `qemu`) that boots its image under QEMU and checks the
 # exit status (semihosting) and the serial output.
 function(moat_qemu_test name)
-  cmake_parse_arguments(ARG "" "IMAGE;EXPECT_EXIT;TIMEOUT" "SOURCES;ROOTSERVER_SOURCES;EXPECT"
+  cmake_parse_arguments(ARG "" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT"
                         ${ARGN})
   if(NOT ARG_IMAGE)
     set(ARG_IMAGE test/qemu/qemu_${name}.img)
@@ -13,7 +13,13 @@ function(moat_qemu_test name)
   if(NOT DEFINED ARG_EXPECT_EXIT)
     set(ARG_EXPECT_EXIT 0)
   endif()
+  if(NOT ARG_LABEL)
+    set(ARG_LABEL qemu)
+  endif()
   set(expects)
+  foreach(a IN LISTS ARG_QEMU_ARGS)
+    list(APPEND expects "--extra=${a}")
+  endforeach()
   foreach(e IN LISTS ARG_EXPECT)
     list(APPEND expects --expect "${e}")
   endforeach()
@@ -25,7 +31,7 @@ function(moat_qemu_test name)
           --expect-exit ${ARG_EXPECT_EXIT}
           ${expects})
   math(EXPR ctest_timeout "${ARG_TIMEOUT} + 30")
-  set_tests_properties(qemu.${name} PROPERTIES LABELS qemu TIMEOUT ${ctest_timeout})
+  set_tests_properties(qemu.${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ctest_timeout})
 endfunction()
 
 include(${CMAKE_CURRENT_LIST_DIR}/scenarios.cmake)

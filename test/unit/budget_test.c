@@ -68,6 +68,29 @@ static void test_share_over_many_periods(void **state)
 	assert_int_equal(ran, 25000); /* exactly 25% */
 }
 
+/* A run across a period boundary: only the part after it counts. */
+static void test_consume_across_boundary(void **state)
+{
+	struct budget b;
+
+	(void)state;
+	budget_configure(&b, 20, 100, 0);
+	budget_consume(&b, 10, 25);
+	assert_int_equal(b.remaining, 5);
+	/* 95..107: 5 left in period 0 (all charged there), 7 used in period 1. */
+	budget_consume(&b, 95, 107);
+	assert_int_equal(b.period_start, 100);
+	assert_int_equal(b.remaining, 13);
+	/* A run spanning several periods leaves only the last one's use. */
+	budget_consume(&b, 107, 512);
+	assert_int_equal(b.period_start, 500);
+	assert_int_equal(b.remaining, 8);
+	/* An empty or backwards interval charges nothing. */
+	budget_consume(&b, 512, 512);
+	budget_consume(&b, 600, 550);
+	assert_int_equal(b.remaining, 8);
+}
+
 static void test_unlimited(void **state)
 {
 	struct budget b;
@@ -96,6 +119,7 @@ int main(void)
 		cmocka_unit_test(test_charge_and_refill),
 		cmocka_unit_test(test_missed_periods_do_not_accumulate),
 		cmocka_unit_test(test_share_over_many_periods),
+		cmocka_unit_test(test_consume_across_boundary),
 		cmocka_unit_test(test_unlimited),
 		cmocka_unit_test(test_overflow_guards),
 	};

@@ -76,6 +76,22 @@ static void test_fifo_and_round_robin(void **state)
 	assert_ptr_equal(sched_pick(&s), &t[0]);
 }
 
+static void test_peer(void **state)
+{
+	(void)state;
+	sched_enqueue(&s, &t[0], 7);
+	assert_false(sched_has_peer(&s, &t[0]));
+	t[1].prio = 7; /* t[1] not queued; t[0] waits at its priority */
+	assert_true(sched_has_peer(&s, &t[1]));
+	t[1].prio = 8;
+	assert_false(sched_has_peer(&s, &t[1]));
+	sched_enqueue(&s, &t[2], 7);
+	assert_true(sched_has_peer(&s, &t[0]));
+	assert_true(sched_has_peer(&s, &t[2]));
+	sched_dequeue(&s, &t[0]);
+	assert_false(sched_has_peer(&s, &t[2]));
+}
+
 static void test_bitmap_matches_queues_randomly(void **state)
 {
 	static struct sched_link many[512];
@@ -104,6 +120,7 @@ int main(void)
 		cmocka_unit_test_setup(test_empty, setup),
 		cmocka_unit_test_setup(test_highest_priority_wins_across_words, setup),
 		cmocka_unit_test_setup(test_fifo_and_round_robin, setup),
+		cmocka_unit_test_setup(test_peer, setup),
 		cmocka_unit_test_setup(test_bitmap_matches_queues_randomly, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

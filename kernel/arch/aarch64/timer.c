@@ -8,6 +8,20 @@
 #include "sysreg.h"
 
 #define CNT_CTL_ENABLE 1u
+/* CNTHCTL_EL2 with E2H set: EL0 may read the physical and virtual counters. */
+#define CNTHCTL_EL0PCTEN (1u << 0)
+#define CNTHCTL_EL0VCTEN (1u << 1)
+
+void arch_timer_init(void)
+{
+	/*
+	 * Domains read the time themselves (no system call): CNTVCT equals
+	 * CNTPCT for them, since the virtual offset is zero outside guests.
+	 */
+	sysreg_write(cntvoff_el2, 0);
+	sysreg_write(cnthctl_el2, CNTHCTL_EL0PCTEN | CNTHCTL_EL0VCTEN);
+	isb();
+}
 
 unsigned arch_timer_intid(void)
 {

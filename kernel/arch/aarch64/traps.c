@@ -12,6 +12,7 @@
 #include "irq.h"
 #include "kprintf.h"
 #include "panic.h"
+#include "schedule.h"
 #include "sysreg.h"
 #include "syscall.h"
 #include "thread.h"
@@ -105,13 +106,11 @@ static void user_fault(struct tcb *t, const struct trap_frame *f)
 	thread_block(t, THREAD_INACTIVE);
 }
 
-/* Picks the next thread (idling until there is one) and loads it into `f`. */
+/* Picks the next thread (the scheduler idles until there is one), loads it into `f`. */
 static void return_to_user(struct trap_frame *f)
 {
-	struct tcb *t;
+	struct tcb *t = schedule();
 
-	while (!(t = thread_choose()))
-		arch_wait_for_interrupt();
 	arch_vspace_activate(&t->vspace.cap);
 	load_user(t, f);
 }
@@ -120,6 +119,7 @@ static void from_user(struct trap_frame *f, unsigned kind)
 {
 	struct tcb *t = thread_current();
 
+	schedule_charge();
 	save_user(t, f);
 	if (kind == VEC_LOWER64_IRQ)
 		irq_handle();

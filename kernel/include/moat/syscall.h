@@ -40,6 +40,13 @@ enum moat_fault {
 	MOAT_FAULT_VM = 0xf001,             /* a data or instruction abort */
 	MOAT_FAULT_USER_EXCEPTION = 0xf002, /* anything else the thread caused */
 };
+/*
+ * A Recv on an endpoint by a thread with a bound notification returns when
+ * that notification is signalled, with this label and the notification
+ * word in place of the badge (x0).
+ */
+#define MOAT_LABEL_NOTIFICATION 0xf000
+
 #define MOAT_FAULT_FLAG_FETCH (1u << 0)
 #define MOAT_FAULT_FLAG_WRITE (1u << 1)
 #define MOAT_FAULT_LENGTH 4

@@ -4,6 +4,8 @@
 
 #include "types.h"
 
+/* Lets EL0 read the counter; the kernel's timer starts stopped. */
+void arch_timer_init(void);
 unsigned arch_timer_intid(void);
 uint64_t arch_timer_freq(void);
 uint64_t arch_timer_now(void);

@@ -11,7 +11,7 @@
 
 static const struct moat_bootinfo *bi;
 static moat_cptr_t next_free, ut;
-static uint64_t stacks[4][STACK_WORDS] __attribute__((aligned(16)));
+static uint64_t stacks[5][STACK_WORDS] __attribute__((aligned(16)));
 static moat_cptr_t ep, badged_ep, reply, ntfn;
 static volatile unsigned order[16], order_len;
 static volatile unsigned server_exits;
@@ -163,6 +163,71 @@ static void check_priorities(void)
 	moat_printf("ipc: preemption and round robin in order\n");
 }
 
+static moat_cptr_t bound_ep, bound_ntfn, bound_signal;
+static volatile moat_word_t bound_label, bound_word;
+static volatile unsigned bound_wakes;
+
+/* Waits on an endpoint; its bound notification ends the wait too. */
+static void bound_receiver(moat_cptr_t self)
+{
+	(void)self;
+	for (;;) {
+		struct moat_regs r = { .x0 = bound_ep };
+
+		moat_syscall(MOAT_SYS_RECV, &r);
+		bound_label = moat_msginfo_label(r.info);
+		bound_word = r.x0;
+		bound_wakes++;
+	}
+}
+
+static void check_bound_notification(void)
+{
+	moat_cptr_t t;
+
+	bound_ep = make(MOAT_OBJ_ENDPOINT);
+	bound_ntfn = make(MOAT_OBJ_NOTIFICATION);
+	bound_signal = next_free++; /* badge 5: a signal sets bits 0 and 2 */
+	moat_ipc_buffer->caps[0] = MOAT_SLOT_ROOT_CNODE;
+	MOAT_ASSERT_EQ(moat_invoke(MOAT_SLOT_ROOT_CNODE, MOAT_CNODE_MINT, 6,
+				   (moat_word_t[]){ bound_signal, 64, bound_ntfn, 64, MOAT_RIGHT_WRITE, 5 },
+				   1, NULL),
+		       MOAT_OK);
+	t = start_thread(bound_receiver, 4, 40); /* below us: not yet in Recv */
+	moat_ipc_buffer->caps[0] = bound_ntfn;
+	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_BIND_NOTIFICATION, 0, NULL, 1, NULL), MOAT_OK);
+	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_BIND_NOTIFICATION, 0, NULL, 1, NULL),
+		       MOAT_ILLEGAL_OPERATION); /* already bound */
+	moat_ipc_buffer->caps[0] = ep;
+	MOAT_ASSERT_EQ(moat_invoke(MOAT_SLOT_ROOT_TCB, MOAT_TCB_BIND_NOTIFICATION, 0, NULL, 1, NULL),
+		       MOAT_INVALID_CAPABILITY);
+	MOAT_ASSERT_EQ(moat_invoke(MOAT_SLOT_ROOT_TCB, MOAT_TCB_UNBIND_NOTIFICATION, 0, NULL, 0, NULL),
+		       MOAT_ILLEGAL_OPERATION); /* nothing bound */
+	/* A word already pending ends its first Recv at once. */
+	moat_signal(bound_signal);
+	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_SET_PRIORITY, 1, (moat_word_t[]){ 120 }, 0, NULL),
+		       MOAT_OK);
+	MOAT_ASSERT_EQ(bound_wakes, 1);
+	MOAT_ASSERT_EQ(bound_label, MOAT_LABEL_NOTIFICATION);
+	MOAT_ASSERT_EQ(bound_word, 5);
+	/* Now it waits in Recv: a signal wakes it, ahead of us. */
+	moat_signal(bound_signal);
+	MOAT_ASSERT_EQ(bound_wakes, 2);
+	MOAT_ASSERT_EQ(bound_label, MOAT_LABEL_NOTIFICATION);
+	/* A real message still arrives as a message. */
+	moat_syscall(MOAT_SYS_SEND, &(struct moat_regs){ .x0 = bound_ep,
+							 .info = moat_msginfo(LABEL_BASE + 1, 0, 0, 0) });
+	MOAT_ASSERT_EQ(bound_wakes, 3);
+	MOAT_ASSERT_EQ(bound_label, LABEL_BASE + 1);
+	/* Unbound, a signal only sets the word. */
+	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_UNBIND_NOTIFICATION, 0, NULL, 0, NULL), MOAT_OK);
+	moat_signal(bound_signal);
+	MOAT_ASSERT_EQ(bound_wakes, 3);
+	MOAT_ASSERT_EQ(moat_poll(bound_ntfn), 5);
+	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_SUSPEND, 0, NULL, 0, NULL), MOAT_OK);
+	moat_printf("ipc: bound notification ends a Recv\n");
+}
+
 static void check_priority_limits(void)
 {
 	moat_word_t too_high = 256, above_mcp = 255;
@@ -206,6 +271,7 @@ int main(void *arg)
 	next_free = bi->empty_first;
 	check_call_reply();
 	check_priorities();
+	check_bound_notification();
 	check_priority_limits();
 	check_delete_releases();
 	moat_printf("KTEST PASS\n");

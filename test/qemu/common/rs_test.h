@@ -1,0 +1,37 @@
+/*
+ * Helpers for on-target tests that run as the root server: objects retyped
+ * from the last untyped into fresh slots of the root CNode, and threads in
+ * the root server's own address space.
+ */
+#ifndef MOAT_RS_TEST_H
+#define MOAT_RS_TEST_H
+
+#include <moat/runtime.h>
+
+void rs_init(const struct moat_bootinfo *bi);
+
+/* A fresh empty slot of the root CNode. */
+moat_cptr_t rs_slot(void);
+
+/* A new object of `type` (size_bits for variable-sized types). */
+moat_cptr_t rs_make(moat_word_t type, moat_word_t size_bits);
+
+/*
+ * A new thread running fn(arg) on its own stack (one of RS_THREADS) at
+ * priority `prio`, in the root server's CSpace and VSpace, resumed.
+ */
+#define RS_THREADS 8
+moat_cptr_t rs_thread(void (*fn)(moat_word_t), moat_word_t arg, moat_word_t prio);
+
+/* The counter (EL0 reads it directly) and its frequency. */
+static inline uint64_t rs_now(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t rs_us(uint64_t us); /* microseconds in counter ticks */
+
+#endif
