@@ -102,12 +102,36 @@ static struct cap frame_cap(void *kva, uint64_t va, unsigned rights)
 			     .flags = (uint8_t)rights };
 }
 
-/* The rest of RAM, as the largest naturally aligned untyped blocks. */
+struct device_region {
+	uint64_t base;
+	unsigned bits;
+};
+
+static const struct device_region device_regions[] = { PLATFORM_DEVICE_REGIONS };
+
+static void give_device_untyped(struct moat_bootinfo *bi, unsigned first)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(device_regions); i++) {
+		const struct device_region *d = &device_regions[i];
+
+		slots[first + bi->untyped_count].cap =
+			object_create(MOAT_OBJ_UNTYPED, d->bits, pa_make(d->base), true);
+		bi->untyped[bi->untyped_count++] = (struct moat_untyped_desc){
+			.paddr = d->base, .size_bits = (uint8_t)d->bits, .is_device = 1
+		};
+	}
+}
+
+/*
+ * Device regions first (they lie below RAM), then the rest of RAM as the
+ * largest naturally aligned untyped blocks.
+ */
 static void give_untyped(struct moat_bootinfo *bi, unsigned first)
 {
 	uint64_t a = ALIGN_UP(bump, PAGE), end = PLATFORM_RAM_BASE + PLATFORM_RAM_SIZE;
 
 	bi->untyped_first = first;
+	give_device_untyped(bi, first);
 	while (a < end && bi->untyped_count < MOAT_BOOTINFO_MAX_UNTYPED) {
 		unsigned bits = (unsigned)__builtin_ctzll(a);
 

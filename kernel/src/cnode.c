@@ -11,8 +11,8 @@
 #include "cdt.h"
 #include "cspace.h"
 
-static struct kerror lookup(const struct cap *root, moat_word_t index, moat_word_t depth,
-			    unsigned arg, struct cte **out)
+struct kerror cnode_lookup(const struct cap *root, moat_word_t index, moat_word_t depth,
+			  unsigned arg, struct cte **out)
 {
 	struct lookup_result r;
 
@@ -78,10 +78,10 @@ static struct kerror decode_transfer(const struct invocation *inv, struct cnode_
 		return kerror(MOAT_TRUNCATED_MESSAGE, "too few arguments", need, 0, 0);
 	if (inv->extra_count < 1 || inv->extra[0]->cap.type != CAP_CNODE)
 		return kerror(MOAT_INVALID_CAPABILITY, "source root must be a CNode", 0, 0, 0);
-	e = lookup(&inv->slot->cap, inv->mr[0], inv->mr[1], 0, &a->dest);
+	e = cnode_lookup(&inv->slot->cap, inv->mr[0], inv->mr[1], 0, &a->dest);
 	if (e.code != MOAT_OK)
 		return e;
-	e = lookup(&inv->extra[0]->cap, inv->mr[2], inv->mr[3], 2, &a->src);
+	e = cnode_lookup(&inv->extra[0]->cap, inv->mr[2], inv->mr[3], 2, &a->src);
 	if (e.code != MOAT_OK)
 		return e;
 	if (!cap_is_null(&a->dest->cap))
@@ -105,7 +105,7 @@ struct kerror cnode_decode(const struct invocation *inv, struct cnode_args *a)
 	case MOAT_CNODE_IDENTIFY:
 		if (inv->length < 2)
 			return kerror(MOAT_TRUNCATED_MESSAGE, "too few arguments", 2, 0, 0);
-		return lookup(&inv->slot->cap, inv->mr[0], inv->mr[1], 0, &a->dest);
+		return cnode_lookup(&inv->slot->cap, inv->mr[0], inv->mr[1], 0, &a->dest);
 	default:
 		return kerror(MOAT_ILLEGAL_OPERATION, "not a CNode invocation", 0, 0, 0);
 	}

@@ -2,6 +2,7 @@
 #include "irq.h"
 
 #include "arch/irq.h"
+#include "irq_handler.h"
 #include "kprintf.h"
 #include "panic.h"
 
@@ -22,6 +23,8 @@ void irq_handle(void)
 		return;
 	if (intid < IRQ_PER_CPU && handlers[intid]) {
 		handlers[intid](intid);
+	} else if (intid >= IRQ_FIRST_SPI) {
+		irq_user_interrupt(intid);
 	} else {
 		/* Nobody asked for it: silence it rather than take it forever. */
 		kprintf("moat: unexpected interrupt %u, disabled\n", intid);

@@ -7,6 +7,7 @@
 #include "arch/vspace.h"
 #include "endpoint.h"
 #include "frame.h"
+#include "irq_handler.h"
 #include "notification.h"
 #include "phys.h"
 #include "sched_context.h"
@@ -93,6 +94,7 @@ void object_finalise(const struct cap *c)
 		endpoint_finalise(cap_ptr(c));
 		break;
 	case CAP_NOTIFICATION:
+		irq_forget_notification(cap_ptr(c));
 		notification_finalise(cap_ptr(c));
 		break;
 	case CAP_REPLY:
@@ -100,6 +102,9 @@ void object_finalise(const struct cap *c)
 		break;
 	case CAP_TCB:
 		tcb_finalise(cap_ptr(c));
+		break;
+	case CAP_IRQ_HANDLER:
+		irq_handler_finalise(c->extra);
 		break;
 	case CAP_SCHED_CONTEXT:
 		sched_context_finalise(cap_ptr(c));

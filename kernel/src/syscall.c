@@ -13,6 +13,7 @@
 #include "cspace.h"
 #include "endpoint.h"
 #include "frame.h"
+#include "irq_handler.h"
 #include "kprintf.h"
 #include "notification.h"
 #include "sched_context.h"
@@ -123,6 +124,17 @@ static struct kerror invoke_sched_control(struct call *c)
 	return e;
 }
 
+static struct kerror invoke_irq(struct call *c)
+{
+	struct irq_args a;
+	struct kerror e = c->inv.slot->cap.type == CAP_IRQ_CONTROL ? irq_control_decode(&c->inv, &a)
+								  : irq_handler_decode(&c->inv, &a);
+
+	if (e.code == MOAT_OK)
+		irq_invoke(&a);
+	return e;
+}
+
 static struct kerror invoke_tcb(struct call *c, unsigned *n, moat_word_t *out)
 {
 	struct tcb_args a;
@@ -178,6 +190,10 @@ static void do_invoke(struct tcb *t, uint64_t sysno)
 		case CAP_FRAME:
 		case CAP_PAGE_TABLE:
 			e = invoke_frame(&c, &n, out);
+			break;
+		case CAP_IRQ_CONTROL:
+		case CAP_IRQ_HANDLER:
+			e = invoke_irq(&c);
 			break;
 		case CAP_SCHED_CONTROL:
 			e = invoke_sched_control(&c);

@@ -16,14 +16,18 @@ int main(void *arg)
 		moat_printf("root: bad boot info\n");
 		return 2;
 	}
-	for (uint64_t i = 0; i < bi->untyped_count; i++)
-		total += 1ull << bi->untyped[i].size_bits;
+	for (uint64_t i = 0; i < bi->untyped_count; i++) {
+		if (!bi->untyped[i].is_device)
+			total += 1ull << bi->untyped[i].size_bits;
+	}
 	moat_printf("root: running at EL0, %lu untyped regions, %lu KiB free\n",
 		    (unsigned long)bi->untyped_count, (unsigned long)(total >> 10));
 
 	ntfn = bi->empty_first;
 	args[3] = ntfn;
-	if (moat_invoke(bi->untyped_first, MOAT_UNTYPED_RETYPE, 5, args, 0, NULL) != MOAT_OK) {
+	/* The last untyped is RAM (device regions come first). */
+	if (moat_invoke(bi->untyped_first + bi->untyped_count - 1, MOAT_UNTYPED_RETYPE, 5, args,
+			0, NULL) != MOAT_OK) {
 		moat_printf("root: cannot make a notification\n");
 		return 2;
 	}

@@ -94,3 +94,11 @@ moat_qemu_test(sched
            "sched: budget 2 ms / 10 ms over 500 ms: spinner share"
            "sched: all checks passed"
            "KTEST PASS")
+
+# A user-level driver's view of a device (QEMU's PL031): device untyped,
+# an uncached device mapping, IRQControl/IRQHandler, masking until Ack.
+moat_qemu_test(irq
+    ROOTSERVER_SOURCES irq/irq_test.c
+    EXPECT "irq: RTC interrupt delivered as badge 0x40, masked until acknowledged"
+           "irq: clear, handler deletion and notification deletion unbind the line"
+           "KTEST PASS")

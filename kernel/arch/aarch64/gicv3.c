@@ -51,9 +51,16 @@ static void wait_clear(uintptr_t reg, uint32_t bits, const char *what)
 	panic("gic: %s did not complete", what);
 }
 
-static void dist_init(void)
+unsigned arch_irq_lines(void)
 {
 	unsigned lines = ((mmio_read32(gicd() + GICD_TYPER) & 0x1f) + 1) * 32;
+
+	return lines > 1020 ? 1020 : lines;
+}
+
+static void dist_init(void)
+{
+	unsigned lines = arch_irq_lines();
 
 	mmio_write32(gicd() + GICD_CTLR, 0);
 	wait_clear(gicd() + GICD_CTLR, GICD_CTLR_RWP, "distributor disable");

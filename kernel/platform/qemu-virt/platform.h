@@ -20,6 +20,15 @@
 #define PLATFORM_UART_BASE 0x09000000UL
 #define PLATFORM_UART_SIZE 0x00001000UL
 
+/*
+ * Device memory the kernel does not use, handed to the root server as
+ * device untyped (base, log2 size), for user-level drivers.
+ */
+#define PLATFORM_DEVICE_REGIONS                                         \
+	{ 0x09010000UL, 12 }, /* PL031 real-time clock, INTID 34 */     \
+	{ 0x09030000UL, 12 }, /* PL061 GPIO, INTID 39 */                \
+	{ 0x0a000000UL, 14 }, /* 32 virtio-mmio transports, INTID 48+ */
+
 /* Generic timer PPIs (INTIDs). */
 #define PLATFORM_IRQ_EL2_PHYS_TIMER 26
 #define PLATFORM_IRQ_VIRT_TIMER 27

@@ -7,6 +7,8 @@
 #define IRQ_SPURIOUS 1023
 
 void arch_irq_init(void);
+/* Number of interrupt IDs the controller implements (SPIs included). */
+unsigned arch_irq_lines(void);
 void arch_irq_enable(unsigned intid);
 void arch_irq_disable(unsigned intid);
 /* Raises software-generated interrupt `intid` (0-15) on this CPU. */

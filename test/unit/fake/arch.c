@@ -2,12 +2,16 @@
  * Host stand-ins for the arch layer: one CPU and a small ASID table. The
  * host tests make no mappings; the mapping entry points abort if reached.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "arch/cpu.h"
+#include "arch/irq.h"
 #include "arch/timer.h"
 #include "arch/vspace.h"
 #include "fake_time.h"
+#include "kprintf.h"
 
 static struct cpu cpu;
 static void *asids[16];
@@ -15,6 +19,24 @@ static void *asids[16];
 struct cpu *arch_cpu_current(void)
 {
 	return &cpu;
+}
+
+/* An interrupt controller with 64 lines; the tests read what is enabled. */
+bool fake_irq_enabled[64];
+
+unsigned arch_irq_lines(void)
+{
+	return 64;
+}
+
+void arch_irq_enable(unsigned intid)
+{
+	fake_irq_enabled[intid] = true;
+}
+
+void arch_irq_disable(unsigned intid)
+{
+	fake_irq_enabled[intid] = false;
 }
 
 /* The counter: 1 MHz, advanced by the tests themselves. */
@@ -96,4 +118,16 @@ void vspace_remove_table(void *root, uint16_t asid, uint64_t va, paddr_t table)
 {
 	(void)root, (void)asid, (void)va, (void)table;
 	abort();
+}
+
+/* Kernel log lines go to the test's stderr. */
+size_t kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return n < 0 ? 0 : (size_t)n;
 }

@@ -6,4 +6,8 @@
 
 extern uint64_t fake_now;
 
+/* The fake interrupt controller (fake/arch.c): which lines are enabled. */
+#include <stdbool.h>
+extern bool fake_irq_enabled[64];
+
 #endif
