@@ -5,6 +5,7 @@
 #include "arch/cpu.h"
 #include "arch/irq.h"
 #include "arch/mmu.h"
+#include "arch/pmu.h"
 #include "arch/timer.h"
 #include "kprintf.h"
 #include "platform.h"
@@ -22,6 +23,7 @@ void kernel_main(uint64_t dtb_pa)
 		PLATFORM_RAM_BASE);
 	arch_irq_init();
 	arch_timer_init();
+	arch_pmu_init();
 	kprintf("moat: GICv3 up, timer %lu Hz\n", arch_timer_freq());
 	kernel_payload();
 }

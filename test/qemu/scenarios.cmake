@@ -102,3 +102,16 @@ moat_qemu_test(irq
     EXPECT "irq: RTC interrupt delivered as badge 0x40, masked until acknowledged"
            "irq: clear, handler deletion and notification deletion unbind the line"
            "KTEST PASS")
+
+# Kernel microbenchmarks (./moat bench): instructions counted by the cycle
+# counter under -icount shift=0.
+moat_qemu_test(kernel_bench
+    ROOTSERVER_SOURCES bench/bench.c
+    QEMU_ARGS -icount shift=0
+    LABEL bench
+    TIMEOUT 300
+    EXPECT "BENCH null_syscall [0-9]+ instructions"
+           "BENCH ipc_call_reply_roundtrip [0-9]+ instructions"
+           "BENCH signal_wake_higher [0-9]+ instructions"
+           "BENCH yield_switch [0-9]+ instructions"
+           "bench: done")

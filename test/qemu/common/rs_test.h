@@ -23,6 +23,25 @@ moat_cptr_t rs_make(moat_word_t type, moat_word_t size_bits);
 #define RS_THREADS 8
 moat_cptr_t rs_thread(void (*fn)(moat_word_t), moat_word_t arg, moat_word_t prio);
 
+/*
+ * A thread in an address space of its own: one page of position-independent
+ * code [start, end) at RS_CHILD_CODE (no stack, no data), and a CSpace of
+ * 16 slots resolving all 64 bits whose slots 1..n hold copies of caps[].
+ * Returns the TCB; the thread is resumed at `prio`.
+ */
+#define RS_CHILD_CODE 0x1000000ul
+moat_cptr_t rs_child(const char *start, const char *end, const moat_cptr_t *caps, unsigned n,
+		     moat_word_t prio);
+
+/* The cycle counter; under QEMU with -icount shift=0 it counts instructions. */
+static inline uint64_t rs_cycles(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, pmccntr_el0" : "=r"(v));
+	return v;
+}
+
 /* The counter (EL0 reads it directly) and its frequency. */
 static inline uint64_t rs_now(void)
 {
