@@ -8,6 +8,8 @@ set(MOAT_SEMIHOSTING ON CACHE BOOL
     "Use semihosting to end QEMU with a status (system off, panic, tests)")
 set(MOAT_DEBUG_SYSCALLS ON CACHE BOOL
     "Debug system calls: console output and system halt for any thread")
+set(MOAT_INVARIANTS ON CACHE BOOL
+    "Check kernel invariants every 1024 system calls (debug builds)")
 set(MOAT_USER_CYCLE_COUNTER ON CACHE BOOL
     "Let domains read PMCCNTR_EL0 (benchmarks); off in deployed systems")
 

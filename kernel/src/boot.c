@@ -14,6 +14,7 @@
 #include "arch/vspace.h"
 #include "cdt.h"
 #include "elf.h"
+#include "invariants.h"
 #include "object.h"
 #include "panic.h"
 #include "phys.h"
@@ -197,5 +198,6 @@ void boot_root_server(void)
 				      .ipc_buffer = ROOT_IPC_BUFFER,
 				      .timer_frequency = arch_timer_freq() };
 	give_untyped(bi, MOAT_SLOT_FIRST_FREE_FIXED);
+	invariants_set_root(&slots[MOAT_SLOT_ROOT_CNODE].cap);
 	thread_make_runnable(t);
 }

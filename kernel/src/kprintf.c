@@ -27,3 +27,19 @@ size_t kprintf(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+static uint64_t klog_seen, klog_dropped;
+
+bool klog_allow(void)
+{
+	klog_seen++;
+	if (klog_seen <= KLOG_BURST || klog_seen % KLOG_EVERY == 0)
+		return true;
+	klog_dropped++;
+	return false;
+}
+
+uint64_t klog_suppressed(void)
+{
+	return klog_dropped;
+}

@@ -1,6 +1,8 @@
 /* Ready queues with an O(1) highest-priority lookup; see sched.h. */
 #include "sched.h"
 
+#include "panic.h"
+
 static unsigned msb(uint64_t v)
 {
 	return 63 - (unsigned)__builtin_clzll(v);
@@ -98,4 +100,22 @@ bool sched_has_peer(const struct sched *s, const struct sched_link *l)
 	const struct sched_queue *q = &s->queues[l->prio];
 
 	return q->head && (q->head != l || q->tail != l);
+}
+
+void sched_check(const struct sched *s)
+{
+	for (unsigned p = 0; p < SCHED_PRIORITIES; p++) {
+		const struct sched_queue *q = &s->queues[p];
+		bool marked = s->words[p / 64] & (1ul << (p % 64));
+		const struct sched_link *prev = NULL;
+		unsigned n = 0;
+
+		CHECK(marked == (q->head != NULL));
+		CHECK(!(s->words[p / 64]) || (s->top & (1ul << (p / 64))));
+		for (const struct sched_link *l = q->head; l; prev = l, l = l->next) {
+			CHECK(l->queued && l->prio == p && l->prev == prev);
+			CHECK(++n < 1000000);
+		}
+		CHECK(q->tail == prev);
+	}
 }

@@ -43,6 +43,12 @@ void sched_dequeue(struct sched *s, struct sched_link *l);
 struct sched_link *sched_pick(const struct sched *s);
 /* Whether another thread than `l` waits at `l`'s priority. */
 bool sched_has_peer(const struct sched *s, const struct sched_link *l);
+/*
+ * Panics unless the bitmap matches the queues and every link agrees with
+ * its neighbours and priority (the invariant checker).
+ */
+void sched_check(const struct sched *s);
+
 /* The highest non-empty priority, or -1. */
 int sched_highest(const struct sched *s);
 

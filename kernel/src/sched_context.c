@@ -160,7 +160,6 @@ void sched_context_finalise(struct sched_context *sc)
 	sc->throttled = false;
 }
 
-#ifdef MOAT_INVARIANTS
 void sched_context_check(void)
 {
 	uint64_t last = 0;
@@ -172,4 +171,3 @@ void sched_context_check(void)
 		last = budget_next_refill(&sc->budget);
 	}
 }
-#endif

@@ -72,9 +72,7 @@ uint64_t sched_context_next_event(struct tcb *t, uint64_t now);
 /* The last capability is gone: unbind and leave the release queue. */
 void sched_context_finalise(struct sched_context *sc);
 
-#ifdef MOAT_INVARIANTS
 /* Panics if the release queue is unsorted or holds an unthrottled context. */
 void sched_context_check(void);
-#endif
 
 #endif

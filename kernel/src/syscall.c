@@ -13,6 +13,7 @@
 #include "cspace.h"
 #include "endpoint.h"
 #include "frame.h"
+#include "invariants.h"
 #include "irq_handler.h"
 #include "kprintf.h"
 #include "notification.h"
@@ -39,7 +40,8 @@ static void set_result(struct tcb *t, enum moat_error code, unsigned n, const mo
 static void report(struct tcb *t, struct kerror e)
 {
 #ifdef MOAT_DEBUG_SYSCALLS
-	kprintf("moat: %s: invocation %lu failed: %s (error %u, detail %lu)\n", tcb_name(t),
+	if (klog_allow())
+		kprintf("moat: %s: invocation %lu failed: %s (error %u, detail %lu)\n", tcb_name(t),
 		(unsigned long)moat_msginfo_label(t->ctx.x[REG_INFO]), e.why ? e.why : "",
 		e.code, (unsigned long)e.detail[0]);
 #endif
@@ -306,9 +308,18 @@ static void do_notification(struct tcb *t, uint64_t sysno)
 		t->ctx.x[REG_CPTR] = word;
 }
 
+static uint64_t invariant_runs;
+
 void syscall_handle(struct tcb *t)
 {
 	uint64_t sysno = t->ctx.x[REG_SYSNO];
+
+#ifdef MOAT_INVARIANTS
+	static unsigned calls;
+
+	if ((++calls & 1023) == 0)
+		invariant_runs = invariants_check();
+#endif
 
 	switch (sysno) {
 	case MOAT_SYS_CALL:
@@ -342,6 +353,10 @@ void syscall_handle(struct tcb *t)
 	case MOAT_SYS_DEBUG_HALT:
 		kprintf("moat: %s halted the system with status %lu\n", tcb_name(t),
 			t->ctx.x[0] & 0xff);
+		if (invariant_runs)
+			kprintf("moat: kernel invariants held at %lu checks; %lu log lines "
+				"suppressed\n",
+				invariants_check(), klog_suppressed());
 		arch_system_halt((enum halt_status)(t->ctx.x[0] & 0xff));
 #endif
 	default:

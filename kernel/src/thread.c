@@ -3,6 +3,7 @@
 
 #include "arch/cpu.h"
 #include "reply.h"
+#include "panic.h"
 #include "sched_context.h"
 
 static struct sched ready;
@@ -130,4 +131,18 @@ void thread_suspend(struct tcb *t)
 	thread_block(t, THREAD_INACTIVE);
 	if (arch_cpu_current()->current == t)
 		arch_cpu_current()->current = NULL;
+}
+
+void thread_check(void)
+{
+	sched_check(&ready);
+	for (int p = sched_highest(&ready); p >= 0; p--) {
+		for (struct sched_link *l = ready.queues[p].head; l; l = l->next) {
+			const struct tcb *t = (const struct tcb *)((const char *)l -
+								   offsetof(struct tcb, run));
+
+			CHECK(t->state == THREAD_RUNNABLE && t->priority == p);
+			CHECK(sched_context_can_run(t));
+		}
+	}
 }

@@ -30,6 +30,9 @@ bool thread_has_peer(const struct tcb *t);
  */
 struct tcb *thread_choose(void);
 
+/* Panics unless the ready queues are consistent (invariants.h). */
+void thread_check(void);
+
 /* Blocked-thread queues. */
 void thread_queue_append(struct thread_queue *q, struct tcb *t);
 void thread_queue_remove(struct tcb *t);

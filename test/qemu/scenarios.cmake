@@ -115,3 +115,24 @@ moat_qemu_test(kernel_bench
            "BENCH signal_wake_higher [0-9]+ instructions"
            "BENCH yield_switch [0-9]+ instructions"
            "bench: done")
+
+# Hostile-domain fuzzer: random system calls from a thread holding every
+# kind of capability, with the kernel's invariant checker on; the kernel must
+# not panic and an echo server in another address space keeps answering.
+moat_qemu_test(kernel_fuzz
+    ROOTSERVER_SOURCES fuzz/fuzz_test.c
+    TIMEOUT 240
+    EXPECT "fuzz: 100000 random system calls"
+           "fuzz: [0-9]+ calls done, [0-9]+ restarts, echo server answered all"
+           "KTEST PASS"
+           "kernel invariants held at [0-9]+ checks")
+
+# The same, 1,000,000 calls: `ctest --preset long` (not in ./moat test).
+moat_qemu_test(kernel_fuzz_long
+    ROOTSERVER_SOURCES fuzz/fuzz_long.c
+    LABEL long
+    TIMEOUT 1800
+    EXPECT "fuzz: 1000000 random system calls"
+           "fuzz: [0-9]+ calls done, [0-9]+ restarts, echo server answered all"
+           "KTEST PASS"
+           "kernel invariants held at [0-9]+ checks")

@@ -111,6 +111,8 @@ static void test_bitmap_matches_queues_randomly(void **state)
 				expect = many[i].prio;
 		}
 		assert_int_equal(sched_highest(&s), expect);
+		if (step % 64 == 0)
+			sched_check(&s); /* aborts the test on any inconsistency */
 	}
 }
 

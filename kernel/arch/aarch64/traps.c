@@ -97,13 +97,15 @@ static void user_fault(struct tcb *t, const struct trap_frame *f)
 	if (endpoint_send_fault(t))
 		return;
 	t->fault.label = 0;
+	thread_block(t, THREAD_INACTIVE);
+	if (!klog_allow())
+		return;
 
 	esr_describe_iss(f->esr, iss, sizeof(iss));
 	kprintf("moat: thread '%s' faulted: EC 0x%02x: %s (%s)\n", tcb_name(t), ec, esr_class_name(ec),
 		iss);
 	kprintf("moat:   FAR 0x%016lx  PC 0x%016lx  SP 0x%016lx; thread suspended\n", f->far,
 		f->elr, f->sp_el0);
-	thread_block(t, THREAD_INACTIVE);
 }
 
 /* Picks the next thread (the scheduler idles until there is one), loads it into `f`. */
