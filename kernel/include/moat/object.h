@@ -41,7 +41,7 @@ enum moat_object_type {
 
 /* Invocation labels: the label of the message sent to an object capability. */
 enum moat_invocation {
-	MOAT_UNTYPED_RETYPE = 1, /* type, size_bits, cnode, index, depth, offset, count */
+	MOAT_UNTYPED_RETYPE = 1, /* type, size_bits, cnode, first index in it, count */
 
 	MOAT_CNODE_COPY = 10,    /* dest index/depth, src root, src index/depth, rights */
 	MOAT_CNODE_MINT = 11,    /* ... rights, badge */
