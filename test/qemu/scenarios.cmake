@@ -136,3 +136,9 @@ moat_qemu_test(kernel_fuzz_long
            "fuzz: [0-9]+ calls done, [0-9]+ restarts, echo server answered all"
            "KTEST PASS"
            "kernel invariants held at [0-9]+ checks")
+
+# Capability transfer over IPC with the grant right.
+moat_qemu_test(grant
+    ROOTSERVER_SOURCES grant/grant_test.c
+    EXPECT "grant: capabilities move only with the grant right, into the named slot"
+           "KTEST PASS")
