@@ -7,6 +7,7 @@ void budget_configure(struct budget *b, uint64_t budget, uint64_t period, uint64
 	b->period = period;
 	b->period_start = now;
 	b->remaining = budget;
+	b->debt = 0;
 }
 
 void budget_update(struct budget *b, uint64_t now)
@@ -17,12 +18,25 @@ void budget_update(struct budget *b, uint64_t now)
 		return;
 	elapsed = (now - b->period_start) / b->period;
 	b->period_start += elapsed * b->period;
-	b->remaining = b->budget;
+	/* The periods passed over pay the debt first; then the current one. */
+	if (!b->budget)
+		b->debt = 0;
+	else if (b->debt / b->budget >= elapsed - 1)
+		b->debt -= (elapsed - 1) * b->budget;
+	else
+		b->debt = 0;
+	b->remaining = b->budget > b->debt ? b->budget - b->debt : 0;
+	b->debt -= b->budget - b->remaining;
 }
 
 void budget_charge(struct budget *b, uint64_t used)
 {
-	b->remaining -= used < b->remaining ? used : b->remaining;
+	if (used <= b->remaining) {
+		b->remaining -= used;
+		return;
+	}
+	b->debt += used - b->remaining;
+	b->remaining = 0;
 }
 
 void budget_consume(struct budget *b, uint64_t start, uint64_t end)
@@ -30,9 +44,19 @@ void budget_consume(struct budget *b, uint64_t start, uint64_t end)
 	if (end <= start)
 		return;
 	budget_update(b, start);
+	/*
+	 * A run across boundaries: the part before the first belongs to the old
+	 * period; whole periods run through are debt, which those periods'
+	 * budgets pay as budget_update passes over them.
+	 */
 	if (end - b->period_start >= b->period) {
+		uint64_t boundary = budget_next_refill(b);
+		uint64_t latest = boundary + (end - boundary) / b->period * b->period;
+
+		budget_charge(b, boundary - start);
+		b->debt += latest - boundary;
 		budget_update(b, end);
-		start = b->period_start;
+		start = latest;
 	}
 	budget_charge(b, end - start);
 }

@@ -2,7 +2,10 @@
  * Scheduling-context budget arithmetic: a thread may run for `budget` time
  * units in every `period`. Periods are aligned to when the budget was
  * configured; a budget exhausted early waits for the next period boundary,
- * and unused budget does not carry over. Units are timer counts.
+ * and unused budget does not carry over. Time used beyond the budget (the
+ * timer interrupt that should have stopped the thread came late) is a debt
+ * paid from the following periods' budgets, so the long-run share never
+ * exceeds budget / period. Units are timer counts.
  */
 #ifndef MOAT_BUDGET_H
 #define MOAT_BUDGET_H
@@ -14,6 +17,7 @@ struct budget {
 	uint64_t period;
 	uint64_t period_start; /* start of the current period */
 	uint64_t remaining;    /* in the current period */
+	uint64_t debt;         /* overrun still to be paid from later periods */
 };
 
 /* budget <= period and period > 0 are checked by the caller's decode. */
@@ -22,13 +26,12 @@ void budget_configure(struct budget *b, uint64_t budget, uint64_t period, uint64
 /* Brings the period up to date with `now`, refilling at each boundary. */
 void budget_update(struct budget *b, uint64_t now);
 
-/* Consumes `used` time units (capped at what remains). */
+/* Consumes `used` time units; what exceeds the remaining budget becomes debt. */
 void budget_charge(struct budget *b, uint64_t used);
 
 /*
- * Charges a thread that ran without a break from `start` to `end`: time in
- * an earlier period is charged to that period; only the time since the
- * latest period boundary counts against the current one.
+ * Charges a thread that ran without a break from `start` to `end`, each
+ * part to the period it fell in.
  */
 void budget_consume(struct budget *b, uint64_t start, uint64_t end);
 

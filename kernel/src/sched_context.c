@@ -127,7 +127,12 @@ void sched_context_release(uint64_t now)
 		struct sched_context *sc = release_queue;
 
 		budget_update(&sc->budget, now);
-		unthrottle(sc);
+		if (budget_available(&sc->budget)) {
+			unthrottle(sc);
+		} else { /* still paying off an overrun: wait another period */
+			release_queue = sc->release_next;
+			release_insert(sc);
+		}
 	}
 }
 

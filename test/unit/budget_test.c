@@ -18,16 +18,21 @@ static void test_charge_and_refill(void **state)
 	assert_int_equal(budget_exhausted_at(&b, 5100), 5400);
 	budget_charge(&b, 200);
 	assert_int_equal(b.remaining, 100);
-	budget_charge(&b, 500); /* overrun is capped, never wraps */
+	budget_charge(&b, 500); /* 400 over: a debt, never a wrap */
 	assert_int_equal(b.remaining, 0);
+	assert_int_equal(b.debt, 400);
 	assert_false(budget_available(&b));
 	assert_int_equal(budget_next_refill(&b), 6000);
 
 	budget_update(&b, 5999); /* same period: nothing */
 	assert_false(budget_available(&b));
-	budget_update(&b, 6000); /* boundary: refilled */
-	assert_int_equal(b.remaining, 300);
+	budget_update(&b, 6000); /* boundary: this period's budget pays 300 of the debt */
+	assert_int_equal(b.remaining, 0);
+	assert_int_equal(b.debt, 100);
 	assert_int_equal(b.period_start, 6000);
+	budget_update(&b, 7000); /* and the next one the rest */
+	assert_int_equal(b.remaining, 200);
+	assert_int_equal(b.debt, 0);
 }
 
 static void test_missed_periods_do_not_accumulate(void **state)
@@ -81,13 +86,24 @@ static void test_consume_across_boundary(void **state)
 	budget_consume(&b, 95, 107);
 	assert_int_equal(b.period_start, 100);
 	assert_int_equal(b.remaining, 13);
-	/* A run spanning several periods leaves only the last one's use. */
+	/*
+	 * A run spanning several periods (a late timer): 417 units against
+	 * 13 + 3 * 20 + 20 of budget leaves a debt of 312...
+	 */
 	budget_consume(&b, 107, 512);
 	assert_int_equal(b.period_start, 500);
-	assert_int_equal(b.remaining, 8);
+	assert_int_equal(b.remaining, 0);
+	assert_int_equal(b.debt, 312);
 	/* An empty or backwards interval charges nothing. */
 	budget_consume(&b, 512, 512);
 	budget_consume(&b, 600, 550);
+	assert_int_equal(b.debt, 312);
+	/* ...which the next periods' budgets pay before it may run again. */
+	budget_update(&b, 600);
+	assert_false(budget_available(&b));
+	assert_int_equal(b.debt, 292);
+	budget_update(&b, 2100); /* 14 periods passed over pay 280, this one 12 */
+	assert_int_equal(b.debt, 0);
 	assert_int_equal(b.remaining, 8);
 }
 

@@ -81,7 +81,7 @@ static void test_release_order_and_blocked_threads(void **state)
 	thread_make_runnable(&a);
 	thread_make_runnable(&b);
 	sched_context_charge(&a, 1000, 1100);
-	sched_context_charge(&b, 1500, 1700);
+	sched_context_charge(&b, 1500, 1600);
 	assert_false(a.run.queued || b.run.queued);
 	assert_int_equal(sched_context_next_release(), 1800);
 	/* b blocks while throttled: released, it stays blocked. */
@@ -92,6 +92,24 @@ static void test_release_order_and_blocked_threads(void **state)
 	assert_int_equal(sched_context_next_release(), 2000);
 	sched_context_release(2500);
 	assert_true(a.run.queued);
+}
+
+/* A late timer let it overrun: it sits out until the debt is paid. */
+static void test_overrun_is_paid_back(void **state)
+{
+	(void)state;
+	configure(&sc, 100, 300); /* periods start at 1000, 1300, 1600... */
+	sched_context_bind(&a, &sc);
+	thread_make_runnable(&a);
+	sched_context_charge(&a, 1000, 1250); /* 150 over */
+	assert_false(a.run.queued);
+	sched_context_release(1300);
+	assert_false(a.run.queued); /* this period's 100 went to the debt */
+	assert_int_equal(sched_context_next_release(), 1600);
+	sched_context_release(1600);
+	assert_true(a.run.queued);
+	assert_int_equal(sc.budget.remaining, 50);
+	sched_context_check();
 }
 
 static void test_unconfigured_and_unbind(void **state)
@@ -155,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_throttle_and_release, setup),
 		cmocka_unit_test_setup(test_release_order_and_blocked_threads, setup),
+		cmocka_unit_test_setup(test_overrun_is_paid_back, setup),
 		cmocka_unit_test_setup(test_unconfigured_and_unbind, setup),
 		cmocka_unit_test_setup(test_finalise_while_throttled, setup),
 		cmocka_unit_test_setup(test_unlimited_and_events, setup),
