@@ -31,21 +31,39 @@ moat_cptr_t rs_make(moat_word_t type, moat_word_t size_bits)
 	return s;
 }
 
-moat_cptr_t rs_thread(void (*fn)(moat_word_t), moat_word_t arg, moat_word_t prio)
+static enum moat_error map(moat_cptr_t frame, moat_cptr_t vspace, moat_word_t va,
+			   moat_word_t rights, moat_word_t attr);
+
+moat_cptr_t rs_thread_in(void (*fn)(moat_word_t), moat_word_t arg, moat_word_t prio,
+			 moat_cptr_t cspace, moat_word_t buffer_va, bool resume)
 {
-	moat_cptr_t t = rs_make(MOAT_OBJ_TCB, 0);
+	moat_cptr_t t = rs_make(MOAT_OBJ_TCB, 0), buf = 0;
 	moat_word_t fault_ep = 0;
 	moat_word_t regs[3] = { (moat_word_t)(uintptr_t)fn, 0, arg };
 
 	MOAT_ASSERT(threads < RS_THREADS);
 	regs[1] = (moat_word_t)(uintptr_t)&stacks[threads++][STACK_WORDS];
-	moat_ipc_buffer->caps[0] = MOAT_SLOT_ROOT_CNODE;
+	if (buffer_va) {
+		buf = rs_make(MOAT_OBJ_FRAME_4K, 0);
+		MOAT_ASSERT_EQ(map(buf, MOAT_SLOT_ROOT_VSPACE, buffer_va,
+				   MOAT_RIGHT_READ | MOAT_RIGHT_WRITE, 0),
+			       MOAT_OK);
+	}
+	moat_ipc_buffer->caps[0] = cspace;
 	moat_ipc_buffer->caps[1] = MOAT_SLOT_ROOT_VSPACE;
-	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_CONFIGURE, 1, &fault_ep, 2, NULL), MOAT_OK);
+	moat_ipc_buffer->caps[2] = buf;
+	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_CONFIGURE, 1, &fault_ep, buf ? 3 : 2, NULL),
+		       MOAT_OK);
 	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_WRITE_REGISTERS, 3, regs, 0, NULL), MOAT_OK);
 	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_SET_PRIORITY, 1, &prio, 0, NULL), MOAT_OK);
-	MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_RESUME, 0, NULL, 0, NULL), MOAT_OK);
+	if (resume)
+		MOAT_ASSERT_EQ(moat_invoke(t, MOAT_TCB_RESUME, 0, NULL, 0, NULL), MOAT_OK);
 	return t;
+}
+
+moat_cptr_t rs_thread(void (*fn)(moat_word_t), moat_word_t arg, moat_word_t prio)
+{
+	return rs_thread_in(fn, arg, prio, MOAT_SLOT_ROOT_CNODE, 0, true);
 }
 
 uint64_t rs_us(uint64_t us)

@@ -24,6 +24,13 @@ moat_cptr_t rs_make(moat_word_t type, moat_word_t size_bits);
 moat_cptr_t rs_thread(void (*fn)(moat_word_t), moat_word_t arg, moat_word_t prio);
 
 /*
+ * The same with the CSpace root `cspace`, an IPC buffer (a fresh frame
+ * mapped at buffer_va in our VSpace; 0: none), resumed only if `resume`.
+ */
+moat_cptr_t rs_thread_in(void (*fn)(moat_word_t), moat_word_t arg, moat_word_t prio,
+			 moat_cptr_t cspace, moat_word_t buffer_va, bool resume);
+
+/*
  * A thread in an address space of its own: one page of position-independent
  * code [start, end) at RS_CHILD_CODE (no stack, no data), and a CSpace of
  * 16 slots resolving all 64 bits whose slots 1..n hold copies of caps[].

@@ -34,7 +34,6 @@ static struct moat_ipc_buffer *const hbuf = (struct moat_ipc_buffer *)HOSTILE_IP
 static volatile uint64_t calls;
 static uint64_t rng = FUZZ_SEED;
 static moat_cptr_t victim_ntfn;
-static uint64_t hostile_stack[1024] __attribute__((aligned(16)));
 
 static uint64_t rnd(void)
 {
@@ -199,28 +198,23 @@ static moat_cptr_t hostile_cspace(void)
 	return cs;
 }
 
+static moat_word_t hostile_sp;
+
 static moat_cptr_t hostile_thread(moat_cptr_t cs)
 {
-	moat_cptr_t tcb = rs_make(MOAT_OBJ_TCB, 0), buf = rs_make(MOAT_OBJ_FRAME_4K, 0);
-	moat_word_t a[3] = { HOSTILE_IPC, MOAT_RIGHT_READ | MOAT_RIGHT_WRITE, 0 };
-	moat_word_t fault_ep = 0, prio = PRIO + 1, name = 0x656c6974736f68; /* "hostile" */
+	moat_cptr_t tcb = rs_thread_in(hostile, 0, PRIO + 1, cs, HOSTILE_IPC, false);
+	moat_word_t name = 0x656c6974736f68, regs[3]; /* "hostile" */
 
-	moat_ipc_buffer->caps[0] = MOAT_SLOT_ROOT_VSPACE;
-	MOAT_ASSERT_EQ(moat_invoke(buf, MOAT_FRAME_MAP, 3, a, 1, NULL), MOAT_OK);
-	moat_ipc_buffer->caps[0] = cs;
-	moat_ipc_buffer->caps[1] = MOAT_SLOT_ROOT_VSPACE;
-	moat_ipc_buffer->caps[2] = buf;
-	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_CONFIGURE, 1, &fault_ep, 3, NULL), MOAT_OK);
-	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_SET_PRIORITY, 1, &prio, 0, NULL), MOAT_OK);
 	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_SET_NAME, 1, &name, 0, NULL), MOAT_OK);
+	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_READ_REGISTERS, 0, NULL, 0, regs), MOAT_OK);
+	hostile_sp = regs[1];
 	return tcb;
 }
 
 /* From the top of its loop: Suspend cancels any IPC it was blocked in. */
 static void restart(moat_cptr_t tcb)
 {
-	moat_word_t regs[2] = { (moat_word_t)(uintptr_t)hostile,
-				(moat_word_t)(uintptr_t)&hostile_stack[1024] };
+	moat_word_t regs[2] = { (moat_word_t)(uintptr_t)hostile, hostile_sp };
 
 	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_SUSPEND, 0, NULL, 0, NULL), MOAT_OK);
 	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_WRITE_REGISTERS, 2, regs, 0, NULL), MOAT_OK);

@@ -31,27 +31,6 @@ static void receiver(moat_word_t unused)
 	}
 }
 
-static moat_cptr_t receiver_thread(void)
-{
-	moat_cptr_t tcb = rs_make(MOAT_OBJ_TCB, 0), buf = rs_make(MOAT_OBJ_FRAME_4K, 0);
-	moat_word_t a[3] = { RECEIVER_IPC, MOAT_RIGHT_READ | MOAT_RIGHT_WRITE, 0 };
-	moat_word_t fault_ep = 0, prio = PRIO + 1;
-	static uint64_t stack[512] __attribute__((aligned(16)));
-	moat_word_t regs[2] = { (moat_word_t)(uintptr_t)receiver,
-				(moat_word_t)(uintptr_t)&stack[512] };
-
-	moat_ipc_buffer->caps[0] = MOAT_SLOT_ROOT_VSPACE;
-	MOAT_ASSERT_EQ(moat_invoke(buf, MOAT_FRAME_MAP, 3, a, 1, NULL), MOAT_OK);
-	moat_ipc_buffer->caps[0] = MOAT_SLOT_ROOT_CNODE;
-	moat_ipc_buffer->caps[1] = MOAT_SLOT_ROOT_VSPACE;
-	moat_ipc_buffer->caps[2] = buf;
-	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_CONFIGURE, 1, &fault_ep, 3, NULL), MOAT_OK);
-	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_WRITE_REGISTERS, 2, regs, 0, NULL), MOAT_OK);
-	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_SET_PRIORITY, 1, &prio, 0, NULL), MOAT_OK);
-	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_RESUME, 0, NULL, 0, NULL), MOAT_OK);
-	return tcb;
-}
-
 static moat_cptr_t mint(moat_cptr_t src, moat_word_t rights, moat_word_t badge)
 {
 	moat_cptr_t d = rs_slot();
@@ -90,7 +69,7 @@ int main(void *arg)
 		       MOAT_OK);
 	ep = rs_make(MOAT_OBJ_ENDPOINT, 0);
 	landing = rs_slot();
-	receiver_thread();
+	rs_thread_in(receiver, 0, PRIO + 1, MOAT_SLOT_ROOT_CNODE, RECEIVER_IPC, true);
 	ntfn = rs_make(MOAT_OBJ_NOTIFICATION, 0);
 	with_grant = mint(ep, MOAT_RIGHT_WRITE | MOAT_RIGHT_GRANT, 0x11);
 	without_grant = mint(ep, MOAT_RIGHT_WRITE, 0x22);
