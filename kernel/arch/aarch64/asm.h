@@ -44,6 +44,15 @@
 #define BOOT_BLOCK_NORMAL ((1 << 0) | (1 << 2) | (3 << 8) | (1 << 10) | (1 << 54))
 #define PT_MAIR_ASM 0x44ff04
 
+/* struct user_context (context.h), at the start of struct tcb. */
+#define CTX_X(n) ((n)*8)
+#define CTX_SP (31 * 8)
+#define CTX_PC (32 * 8)
+#define CTX_SPSR (33 * 8)
+#define CTX_TPIDR (34 * 8)
+/* struct cpu (kernel/src/arch/cpu.h): the current thread. */
+#define CPU_CURRENT 8
+
 /* Trap frame layout (see trap.h). */
 #define FRAME_X(n) ((n)*8)
 #define FRAME_SP_EL0 (31 * 8)

@@ -14,6 +14,11 @@ struct user_context {
 
 #define CONTEXT_SPSR_EL0 0ul
 
+_Static_assert(offsetof(struct user_context, sp) == 31 * 8, "CTX_SP (asm.h)");
+_Static_assert(offsetof(struct user_context, pc) == 32 * 8, "CTX_PC (asm.h)");
+_Static_assert(offsetof(struct user_context, spsr) == 33 * 8, "CTX_SPSR (asm.h)");
+_Static_assert(offsetof(struct user_context, tpidr) == 34 * 8, "CTX_TPIDR (asm.h)");
+
 /* Syscall argument and result registers, by name. */
 #define REG_CPTR 0
 #define REG_INFO 1

@@ -21,4 +21,9 @@ _Static_assert(offsetof(struct trap_frame, far) == 36 * 8, "FRAME_FAR");
 
 void trap_entry(struct trap_frame *frame, unsigned kind);
 
+struct user_context;
+struct user_context *user_entry(unsigned kind);
+/* Enters EL0 with `ctx` on an empty kernel stack (vectors.S). */
+NORETURN void user_restore(struct user_context *ctx);
+
 #endif

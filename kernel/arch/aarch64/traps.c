@@ -30,7 +30,6 @@ static const char *const vector_names[16] = {
 
 enum {
 	VEC_CUR_SPX_IRQ = 5,
-	VEC_LOWER64_SYNC = 8,
 	VEC_LOWER64_IRQ = 9,
 };
 
@@ -56,41 +55,22 @@ NORETURN static void report_unexpected(const struct trap_frame *f, unsigned kind
 	panic("unexpected exception (EC 0x%02x) at 0x%016lx", ec, f->elr);
 }
 
-static void save_user(struct tcb *t, const struct trap_frame *f)
-{
-	for (unsigned i = 0; i < 31; i++)
-		t->ctx.x[i] = f->x[i];
-	t->ctx.sp = f->sp_el0;
-	t->ctx.pc = f->elr;
-	t->ctx.spsr = f->spsr;
-	t->ctx.tpidr = sysreg_read(tpidr_el0);
-}
-
-static void load_user(const struct tcb *t, struct trap_frame *f)
-{
-	for (unsigned i = 0; i < 31; i++)
-		f->x[i] = t->ctx.x[i];
-	f->sp_el0 = t->ctx.sp;
-	f->elr = t->ctx.pc;
-	f->spsr = CONTEXT_SPSR_EL0; /* never anything a thread could have asked for */
-	sysreg_write(tpidr_el0, t->ctx.tpidr);
-}
-
 /*
  * A native thread faulted: its fault handler gets a fault message; a thread
  * without one is reported and suspended.
  */
-static void user_fault(struct tcb *t, const struct trap_frame *f)
+static void user_fault(struct tcb *t, uint64_t esr)
 {
 	char iss[96];
-	unsigned ec = ESR_EC(f->esr);
-	bool abort = esr_is_abort(f->esr);
+	unsigned ec = ESR_EC(esr);
+	bool abort = esr_is_abort(esr);
+	uint64_t far = sysreg_read(far_el2);
 
 	t->fault = (struct fault_state){
 		.label = abort ? MOAT_FAULT_VM : MOAT_FAULT_USER_EXCEPTION,
-		.mr = { f->elr, f->far, f->esr,
+		.mr = { t->ctx.pc, far, esr,
 			(ec == ESR_EC_IABT_LOWER ? MOAT_FAULT_FLAG_FETCH : 0) |
-				(abort && ec == ESR_EC_DABT_LOWER && (f->esr & (1u << 6))
+				(abort && ec == ESR_EC_DABT_LOWER && (esr & (1u << 6))
 					 ? MOAT_FAULT_FLAG_WRITE
 					 : 0) },
 	};
@@ -101,35 +81,39 @@ static void user_fault(struct tcb *t, const struct trap_frame *f)
 	if (!klog_allow())
 		return;
 
-	esr_describe_iss(f->esr, iss, sizeof(iss));
+	esr_describe_iss(esr, iss, sizeof(iss));
 	kprintf("moat: thread '%s' faulted: EC 0x%02x: %s (%s)\n", tcb_name(t), ec, esr_class_name(ec),
 		iss);
-	kprintf("moat:   FAR 0x%016lx  PC 0x%016lx  SP 0x%016lx; thread suspended\n", f->far,
-		f->elr, f->sp_el0);
+	kprintf("moat:   FAR 0x%016lx  PC 0x%016lx  SP 0x%016lx; thread suspended\n", far,
+		t->ctx.pc, t->ctx.sp);
 }
 
-/* Picks the next thread (the scheduler idles until there is one), loads it into `f`. */
-static void return_to_user(struct trap_frame *f)
+/* The next thread to run (the scheduler idles until there is one), activated. */
+static struct user_context *next_context(void)
 {
 	struct tcb *t = schedule();
 
 	arch_vspace_activate(&t->vspace.cap);
-	load_user(t, f);
+	return &t->ctx;
 }
 
-static void from_user(struct trap_frame *f, unsigned kind)
+/*
+ * Entry from EL0 (vectors.S has saved the registers into the current
+ * thread's context); returns the context to resume.
+ */
+struct user_context *user_entry(unsigned kind)
 {
 	struct tcb *t = thread_current();
+	uint64_t esr = sysreg_read(esr_el2);
 
 	schedule_charge();
-	save_user(t, f);
 	if (kind == VEC_LOWER64_IRQ)
 		irq_handle();
-	else if (ESR_EC(f->esr) == ESR_EC_SVC64)
+	else if (ESR_EC(esr) == ESR_EC_SVC64)
 		syscall_handle(t);
 	else
-		user_fault(t, f);
-	return_to_user(f);
+		user_fault(t, esr);
+	return next_context();
 }
 
 void trap_entry(struct trap_frame *frame, unsigned kind)
@@ -138,10 +122,6 @@ void trap_entry(struct trap_frame *frame, unsigned kind)
 	case VEC_CUR_SPX_IRQ:
 		irq_handle();
 		return;
-	case VEC_LOWER64_SYNC:
-	case VEC_LOWER64_IRQ:
-		from_user(frame, kind);
-		return;
 	default:
 		report_unexpected(frame, kind);
 	}
@@ -149,9 +129,5 @@ void trap_entry(struct trap_frame *frame, unsigned kind)
 
 void trap_first_entry(void)
 {
-	struct trap_frame f = { 0 };
-	extern NORETURN void trap_return(struct trap_frame * frame);
-
-	return_to_user(&f);
-	trap_return(&f);
+	user_restore(next_context());
 }
