@@ -13,11 +13,6 @@ void thread_init(void)
 	sched_init(&ready);
 }
 
-struct tcb *thread_current(void)
-{
-	return arch_cpu_current()->current;
-}
-
 void thread_make_runnable(struct tcb *t)
 {
 	t->state = THREAD_RUNNABLE;

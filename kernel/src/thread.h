@@ -6,10 +6,14 @@
 #ifndef MOAT_THREAD_H
 #define MOAT_THREAD_H
 
+#include "arch/cpu.h"
 #include "tcb.h"
 
 void thread_init(void);
-struct tcb *thread_current(void);
+static inline struct tcb *thread_current(void)
+{
+	return arch_cpu_current()->current;
+}
 
 /*
  * Makes `t` runnable (appended to its priority's queue, unless its

@@ -14,10 +14,6 @@ void arch_cpu_init(struct cpu *cpu, unsigned id)
 	sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)cpu);
 }
 
-struct cpu *arch_cpu_current(void)
-{
-	return (struct cpu *)(uintptr_t)sysreg_read(tpidr_el2);
-}
 
 #ifdef MOAT_SEMIHOSTING
 static void semihost_exit(unsigned status)

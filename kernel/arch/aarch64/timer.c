@@ -33,12 +33,6 @@ uint64_t arch_timer_freq(void)
 	return sysreg_read(cntfrq_el0);
 }
 
-uint64_t arch_timer_now(void)
-{
-	isb();
-	return sysreg_read(cntpct_el0);
-}
-
 void arch_timer_set_deadline(uint64_t deadline)
 {
 	sysreg_write(cnthp_cval_el2, deadline);
