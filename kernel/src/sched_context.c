@@ -77,11 +77,6 @@ void sched_control_invoke(const struct sched_control_args *a)
 	unthrottle(sc);
 }
 
-bool sched_context_can_run(const struct tcb *t)
-{
-	return !t->sc || !t->sc->throttled;
-}
-
 void sched_context_bind(struct tcb *t, struct sched_context *sc)
 {
 	struct sched_context *old = t->sc;

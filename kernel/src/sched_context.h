@@ -45,7 +45,10 @@ void sched_control_invoke(const struct sched_control_args *a);
 void sched_context_bind(struct tcb *t, struct sched_context *sc);
 
 /* Whether `t` may run now: no context, or one with budget left. */
-bool sched_context_can_run(const struct tcb *t);
+static inline bool sched_context_can_run(const struct tcb *t)
+{
+	return !t->sc || !t->sc->throttled;
+}
 
 /*
  * Charges the thread that ran from `start` to `now`; a context that ran out

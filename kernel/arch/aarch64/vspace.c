@@ -44,9 +44,15 @@ static void tlb_flush_asid(uint16_t asid)
 
 void arch_vspace_activate(const struct cap *vspace)
 {
+	static uint64_t active; /* one CPU: what TTBR0 holds */
 	uint64_t ttbr = vspace ? kva_to_pa(cap_ptr(vspace)).bits | ((uint64_t)vspace->extra << 48)
 			       : kva_to_pa(empty_table).bits;
 
+	/* Same root and ASID: the register already says it (stale entries of a
+	 * freed ASID were flushed when it was freed). */
+	if (ttbr == active)
+		return;
+	active = ttbr;
 	sysreg_write(ttbr0_el2, ttbr);
 	isb();
 }
