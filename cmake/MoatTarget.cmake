@@ -1,5 +1,8 @@
 # Flags and helpers shared by everything built for the target.
 
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(MOAT_KERNEL_DIR ${CMAKE_SOURCE_DIR}/kernel)
+
 set(CMAKE_C_STANDARD 11)
 set(CMAKE_C_STANDARD_REQUIRED ON)
 
@@ -24,11 +27,13 @@ add_link_options(-nostdlib -nostartfiles -static -no-pie
                  -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--fatal-warnings)
 
 # The QEMU command line of the reference platform, written once, read by
-# ./moat and the test runner.
+# ./moat and the test runner. `-nic none`: no default PCI network card
+# (it would need an option ROM that QEMU packages only recommend); the
+# systems that use a network device add virtio-mmio ones themselves.
 set(MOAT_QEMU_RAM_MIB 512)
 set(MOAT_QEMU_ARGS
     -machine virt,virtualization=on,gic-version=3
-    -cpu max -smp 1 -m ${MOAT_QEMU_RAM_MIB}M
+    -cpu max -smp 1 -m ${MOAT_QEMU_RAM_MIB}M -nic none
     -semihosting-config enable=on,target=native)
 string(REPLACE ";" "\n" _qemu_args "${MOAT_QEMU_ARGS}")
 file(WRITE ${CMAKE_BINARY_DIR}/qemu-args.txt "${_qemu_args}\n")

@@ -24,13 +24,15 @@
 #include "thread.h"
 
 #define ROOT_CNODE_RADIX 12
-#define ROOT_IPC_BUFFER 0x10000000ul
+#define ROOT_IPC_BUFFER MOAT_DOMAIN_IPC_BUFFER
 #define ROOT_BOOTINFO 0x10001000ul
-#define ROOT_STACK_TOP 0x20000000ul
+#define ROOT_PROGRAMS 0x11000000ul
+#define ROOT_STACK_TOP MOAT_DOMAIN_STACK_TOP
 #define ROOT_STACK_SIZE KIB(64)
 #define PAGE 4096ul
 
 extern const uint8_t _rootserver_start[], _rootserver_end[], _end[];
+extern const uint8_t _programs_start[], _programs_end[];
 
 static uint64_t bump;
 
@@ -148,6 +150,17 @@ static void give_untyped(struct moat_bootinfo *bi, unsigned first)
 	bi->empty_last = (1ul << ROOT_CNODE_RADIX) - 1;
 }
 
+/* A read-only copy of the program archive, for the root server to load. */
+static void give_programs(struct moat_bootinfo *bi)
+{
+	size_t size = (size_t)((uintptr_t)_programs_end - (uintptr_t)_programs_start);
+	void *mem = map_new(ROOT_PROGRAMS, ALIGN_UP(size, PAGE), PT_R);
+
+	memcpy(mem, _programs_start, size);
+	bi->programs = ROOT_PROGRAMS;
+	bi->programs_size = size;
+}
+
 static struct tcb *make_thread(uint64_t entry, struct moat_ipc_buffer *ipc)
 {
 	struct tcb *t = boot_alloc(1ul << MOAT_TCB_SIZE_BITS, 1ul << MOAT_TCB_SIZE_BITS);
@@ -197,6 +210,7 @@ void boot_root_server(void)
 				      .root_cnode_radix = ROOT_CNODE_RADIX,
 				      .ipc_buffer = ROOT_IPC_BUFFER,
 				      .timer_frequency = arch_timer_freq() };
+	give_programs(bi);
 	give_untyped(bi, MOAT_SLOT_FIRST_FREE_FIXED);
 	invariants_set_root(&slots[MOAT_SLOT_ROOT_CNODE].cap);
 	thread_make_runnable(t);

@@ -1,4 +1,8 @@
-/* The root server program, packed into the kernel image (MOAT_ROOTSERVER). */
+/*
+ * The root server program and the other domains' programs (an archive, see
+ * moat/bootinfo.h), packed into the kernel image (MOAT_ROOTSERVER,
+ * MOAT_PROGRAMS).
+ */
 	.section .rodata.rootserver, "a"
 	.balign	16
 	.global	_rootserver_start
@@ -6,3 +10,10 @@
 _rootserver_start:
 	.incbin	MOAT_ROOTSERVER
 _rootserver_end:
+
+	.balign	16
+	.global	_programs_start
+	.global	_programs_end
+_programs_start:
+	.incbin	MOAT_PROGRAMS
+_programs_end:

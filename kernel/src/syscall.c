@@ -18,6 +18,7 @@
 #include "irq_handler.h"
 #include "kprintf.h"
 #include "notification.h"
+#include "reply.h"
 #include "sched_context.h"
 #include "tcb_invoke.h"
 #include "thread.h"
@@ -258,10 +259,17 @@ static void do_receive(struct tcb *t, uint64_t sysno)
 	}
 	if (!reply_arg(t, &reply))
 		return;
-	if (reply && (reply->caller || reply->receiver)) {
-		report(t, kerror(MOAT_ILLEGAL_OPERATION, "reply object still in use", 6, 0, 0));
+	if (reply && reply->receiver) {
+		report(t, kerror(MOAT_ILLEGAL_OPERATION, "reply object already in a Recv", 6, 0, 0));
 		return;
 	}
+	/*
+	 * A caller still bound to the object is one the server chose not to
+	 * answer: it is detached and stays blocked (a faulted thread stays
+	 * stopped) until it is suspended, restarted or deleted.
+	 */
+	if (reply)
+		reply_take(reply);
 	if (notification_take_bound(t))
 		return;
 	endpoint_receive(cap_ptr(&r.slot->cap), t, reply, block);

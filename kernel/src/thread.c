@@ -112,17 +112,30 @@ static bool cancel_blocking(struct tcb *t)
 	}
 }
 
+/*
+ * A thread taken out of a blocking system call redoes it when it runs
+ * again: back onto the svc. A thread blocked in its fault's Call is at the
+ * faulting instruction already, which faults (and sends) again.
+ */
+static void redo_blocking(struct tcb *t)
+{
+	if (!cancel_blocking(t))
+		return;
+	if (t->fault.label)
+		t->fault.label = 0;
+	else
+		t->ctx.pc -= 4;
+}
+
 void thread_restart(struct tcb *t)
 {
-	if (cancel_blocking(t))
-		t->ctx.pc -= 4; /* back onto the svc */
+	redo_blocking(t);
 	thread_make_runnable(t);
 }
 
 void thread_suspend(struct tcb *t)
 {
-	if (cancel_blocking(t))
-		t->ctx.pc -= 4;
+	redo_blocking(t);
 	thread_block(t, THREAD_INACTIVE);
 	if (arch_cpu_current()->current == t)
 		arch_cpu_current()->current = NULL;

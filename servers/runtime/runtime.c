@@ -10,10 +10,8 @@ int main(void *arg);
 
 void moat_runtime_start(void *arg)
 {
-	const struct moat_bootinfo *bi = arg;
-
-	if (bi && bi->magic == MOAT_BOOTINFO_MAGIC)
-		moat_ipc_buffer = (struct moat_ipc_buffer *)(uintptr_t)bi->ipc_buffer;
+	/* Every domain has its IPC buffer at the same address (bootinfo.h). */
+	moat_ipc_buffer = (struct moat_ipc_buffer *)(uintptr_t)MOAT_DOMAIN_IPC_BUFFER;
 	moat_halt((unsigned)main(arg));
 }
 

@@ -4,6 +4,8 @@
 # moat_qemu_test(<name>
 #     [SOURCES <payload .c files>]      kernel image with this payload, or
 #     [ROOTSERVER_SOURCES <.c files>]   kernel image starting this root server
+#     [ROOTSERVER <program> [PROGRAMS <programs...>]]  or an existing program,
+#                                       with these domains packed in
 #     [IMAGE <path in the target build>] or boot an existing image
 #     [EXPECT_EXIT <status>|stop]       QEMU's exit status; `stop`: end QEMU
 #                                       once every EXPECT has matched
@@ -46,7 +48,12 @@ moat_qemu_test(default_system
     EXPECT_EXIT stop
     EXPECT "Moat [0-9.]+ \\(qemu-virt"
            "root: running at EL0, [0-9]+ untyped regions"
+           "root: started 'hello' in an address space of its own"
            "root: idle"
+           "hello: domain 1 running in an address space of its own"
+           "root: 'hello' says hello \\(41\\)"
+           "hello: the root server answered 42"
+           "root: 'hello' has finished"
            "moat: uptime 1 s"
            "moat: uptime 2 s")
 
@@ -142,3 +149,18 @@ moat_qemu_test(grant
     ROOTSERVER_SOURCES grant/grant_test.c
     EXPECT "grant: capabilities move only with the grant right, into the named slot"
            "KTEST PASS")
+
+# The root server loading domains from the image: each in its own address
+# space with one capability; a domain using a capability it was not given
+# gets an error, and its fault is delivered to the root server, which
+# reports it by name while the other domain carries on.
+moat_qemu_test(domains
+    ROOTSERVER root
+    PROGRAMS faulty hello
+    EXPECT_EXIT stop
+    EXPECT "root: started 'faulty' in an address space of its own"
+           "root: started 'hello' in an address space of its own"
+           "faulty: a capability it does not hold: error 6"
+           "root: domain 'faulty' faulted: memory fault at 0x7000000, pc 0x4[0-9a-f]+, ESR 0x92[0-9a-f]+; left stopped"
+           "root: 'hello' says hello \\(41\\)"
+           "root: 'hello' has finished")

@@ -27,6 +27,33 @@ enum moat_root_slot {
 	MOAT_SLOT_FIRST_FREE_FIXED = 16, /* untyped start here, then empty slots */
 };
 
+/*
+ * Every domain's IPC buffer and initial stack top (the root server's too),
+ * so the runtime finds its buffer without being told.
+ */
+#define MOAT_DOMAIN_IPC_BUFFER 0x10000000ull
+#define MOAT_DOMAIN_STACK_TOP 0x20000000ull
+
+/*
+ * The other domains' programs, packed into the image at build time and
+ * mapped read-only into the root server (bootinfo `programs`): a header,
+ * then `count` entries, then the ELF files (each 16-byte aligned).
+ */
+#define MOAT_PROGRAMS_MAGIC 0x31475250544f4f4dull /* "MOOTPRG1" */
+#define MOAT_PROGRAM_NAME_MAX 32
+
+struct moat_program_entry {
+	char name[MOAT_PROGRAM_NAME_MAX]; /* NUL-terminated */
+	uint64_t offset;                  /* from the start of the archive */
+	uint64_t size;
+};
+
+struct moat_programs {
+	uint64_t magic;
+	uint64_t count;
+	struct moat_program_entry entry[];
+};
+
 struct moat_untyped_desc {
 	uint64_t paddr;
 	uint8_t size_bits;
@@ -44,9 +71,12 @@ struct moat_bootinfo {
 	moat_cptr_t empty_last;       /* last empty slot */
 	uint64_t timer_frequency;     /* counter ticks per second */
 	struct moat_untyped_desc untyped[MOAT_BOOTINFO_MAX_UNTYPED];
+	uint64_t programs;            /* address of struct moat_programs (read-only) */
+	uint64_t programs_size;       /* bytes mapped there */
 };
 
 _Static_assert(sizeof(struct moat_untyped_desc) == 16, "bootinfo ABI");
+_Static_assert(sizeof(struct moat_program_entry) == 48, "programs ABI");
 _Static_assert(offsetof(struct moat_bootinfo, untyped) == 64, "bootinfo ABI");
 _Static_assert(sizeof(struct moat_bootinfo) <= 4096, "bootinfo fits one page");
 
