@@ -43,4 +43,20 @@ struct lookup_result cspace_lookup_cap(const struct cap *root, moat_cptr_t cptr)
 
 const char *cspace_fault_name(enum lookup_fault_kind kind);
 
+/*
+ * The fastpaths' lookup: what cspace_lookup_cap finds when the root CNode
+ * alone consumes all 64 bits (its guard and radix), as in every CSpace the
+ * root server builds. NULL for any other shape, and for a guard mismatch:
+ * the general path then looks up (and reports) as usual.
+ */
+static inline struct cap *cspace_lookup_fast(const struct cap *root, moat_cptr_t cptr)
+{
+	unsigned radix = root->bits; /* 1..MOAT_CNODE_MAX_RADIX: the shift is defined */
+
+	if (root->type != CAP_CNODE || radix + root->flags != CSPACE_WORD_BITS ||
+	    cptr >> radix != root->data)
+		return NULL;
+	return &((struct cte *)cap_ptr(root))[cptr & ((1ul << radix) - 1)].cap;
+}
+
 #endif

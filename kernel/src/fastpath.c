@@ -1,8 +1,12 @@
-/* The IPC fastpath; see fastpath.h. */
+/* The fastpaths; see fastpath.h. */
 #include "fastpath.h"
 
+#include "arch/vspace.h"
 #include "cspace.h"
 #include "endpoint.h"
+#include "notification.h"
+#include "reply.h"
+#include "schedule.h"
 #include "thread.h"
 
 /* A message the fastpath can carry: registers only, no capabilities. */
@@ -25,64 +29,111 @@ static void copy_message(const struct tcb *from, struct tcb *to, moat_word_t bad
 		moat_msginfo(moat_msginfo_label(info), 0, 0, moat_msginfo_length(info));
 }
 
-bool fastpath_call(struct tcb *caller)
+/* The capability `t` names in register `reg`, if of `type` with `right`. */
+static struct cap *fast_cap(const struct tcb *t, unsigned reg, unsigned type, unsigned right)
 {
-	struct lookup_result r;
+	struct cap *c = cspace_lookup_fast(&t->cspace.cap, t->ctx.x[reg]);
+
+	return c && c->type == type && (c->rights & right) == right ? c : NULL;
+}
+
+/* Into `to` (current now), in its own address space. */
+static struct user_context *resume(struct tcb *to)
+{
+	arch_vspace_activate(&to->vspace.cap);
+	return &to->ctx;
+}
+
+/* Call on an endpoint whose receiver waits with a reply object. */
+static struct user_context *fast_call(struct tcb *caller)
+{
+	struct cap *c;
 	struct endpoint *ep;
 	struct tcb *dest;
 	struct reply *reply;
 
-	if (!short_message(caller->ctx.x[REG_INFO]))
-		return false;
-	r = cspace_lookup_cap(&caller->cspace.cap, caller->ctx.x[REG_CPTR]);
-	if (r.fault != LOOKUP_OK || r.slot->cap.type != CAP_ENDPOINT ||
-	    !(r.slot->cap.rights & MOAT_RIGHT_WRITE))
-		return false;
-	ep = cap_ptr(&r.slot->cap);
+	if (!short_message(caller->ctx.x[REG_INFO]) ||
+	    !(c = fast_cap(caller, REG_CPTR, CAP_ENDPOINT, MOAT_RIGHT_WRITE)))
+		return NULL;
+	ep = cap_ptr(c);
 	dest = ep->receivers.head;
-	if (!dest || !(reply = dest->ipc.reply))
-		return false;
+	if (!dest || !(reply = dest->ipc.reply) || !schedule_fast_check(dest, false))
+		return NULL;
 
 	thread_queue_remove(dest);
-	copy_message(caller, dest, r.slot->cap.data);
+	copy_message(caller, dest, c->data);
 	reply->receiver = NULL;
 	dest->ipc.reply = NULL;
 	reply_bind(reply, caller);
-	thread_make_runnable(dest);
-	return true;
+	schedule_fast_switch(dest);
+	return resume(dest);
 }
 
-bool fastpath_reply_recv(struct tcb *server)
+/* ReplyRecv answering a Call (not a fault) with no sender waiting on the endpoint. */
+static struct user_context *fast_reply_recv(struct tcb *server)
 {
-	struct lookup_result rr, re;
+	struct cap *rc, *ec;
 	struct reply *reply;
 	struct endpoint *ep;
 	struct tcb *caller;
 
-	if (!short_message(server->ctx.x[REG_INFO]) || server->bound)
-		return false;
-	rr = cspace_lookup_cap(&server->cspace.cap, server->ctx.x[REG_REPLY]);
-	if (rr.fault != LOOKUP_OK || rr.slot->cap.type != CAP_REPLY)
-		return false;
-	reply = cap_ptr(&rr.slot->cap);
+	if (!short_message(server->ctx.x[REG_INFO]) || server->bound ||
+	    !(rc = fast_cap(server, REG_REPLY, CAP_REPLY, 0)) ||
+	    !(ec = fast_cap(server, REG_CPTR, CAP_ENDPOINT, MOAT_RIGHT_READ)))
+		return NULL;
+	reply = cap_ptr(rc);
+	ep = cap_ptr(ec);
 	caller = reply->caller;
-	if (!caller || caller->fault.label || reply->receiver)
-		return false;
-	re = cspace_lookup_cap(&server->cspace.cap, server->ctx.x[REG_CPTR]);
-	if (re.fault != LOOKUP_OK || re.slot->cap.type != CAP_ENDPOINT ||
-	    !(re.slot->cap.rights & MOAT_RIGHT_READ))
-		return false;
-	ep = cap_ptr(&re.slot->cap);
-	if (ep->senders.head)
-		return false;
+	if (!caller || caller->fault.label || reply->receiver || ep->senders.head ||
+	    !schedule_fast_check(caller, false))
+		return NULL;
 
 	reply_take(reply);
 	copy_message(server, caller, 0);
-	thread_make_runnable(caller);
 	/* The Recv half: wait on the endpoint with the same reply object. */
 	server->ipc = (struct ipc_state){ .reply = reply };
 	reply->receiver = server;
 	thread_block(server, THREAD_BLOCKED_RECV);
 	thread_queue_append(&ep->receivers, server);
-	return true;
+	schedule_fast_switch(caller);
+	return resume(caller);
+}
+
+/* Signal: done in place, with a direct switch when a waiter of higher priority wakes. */
+static struct user_context *fast_signal(struct tcb *t)
+{
+	struct cap *c = fast_cap(t, REG_CPTR, CAP_NOTIFICATION, MOAT_RIGHT_WRITE);
+	struct notification *n;
+	struct tcb *woken;
+
+	if (!c)
+		return NULL;
+	n = cap_ptr(c);
+	t->ctx.x[REG_INFO] = moat_msginfo(MOAT_OK, 0, 0, 0);
+	if (!(woken = notification_wake(n, c->data)))
+		return &t->ctx;
+	if (!schedule_fast_check(woken, true)) {
+		/* Signalled already: the general scheduler picks who runs. */
+		thread_make_runnable(woken);
+		return resume(schedule());
+	}
+	schedule_fast_switch(woken);
+	return resume(woken);
+}
+
+struct user_context *fastpath_syscall(struct tcb *t)
+{
+	switch (t->ctx.x[REG_SYSNO]) {
+	case MOAT_SYS_NULL:
+		t->ctx.x[REG_INFO] = moat_msginfo(MOAT_OK, 0, 0, 0);
+		return &t->ctx;
+	case MOAT_SYS_CALL:
+		return fast_call(t);
+	case MOAT_SYS_REPLY_RECV:
+		return fast_reply_recv(t);
+	case MOAT_SYS_SIGNAL:
+		return fast_signal(t);
+	default:
+		return NULL;
+	}
 }

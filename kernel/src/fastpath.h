@@ -1,17 +1,26 @@
 /*
- * The IPC fastpath: Call and ReplyRecv in their common case (a short
- * message in registers, no capabilities, the other side already waiting)
- * skip the general dispatch and its repeated lookups. Anything else
- * returns false, having changed nothing, and takes the general path, which
- * has the same semantics. Which thread runs next is, as always, the
- * scheduler's choice on the way out.
+ * The fastpaths: the system calls that the entry code (vectors.S) completes
+ * without saving the caller's whole context, switching straight to the
+ * thread they wake.
+ *
+ * Call and ReplyRecv in their common case (a short message in registers,
+ * no capabilities, a one-level CSpace, the other side already waiting, and
+ * the woken thread the one the scheduler would choose, with nothing else
+ * due) skip the general dispatch, its repeated lookups and the scheduler;
+ * Signal and the null system call are short anyway. None of them reads or
+ * writes the caller's registers beyond x0-x7, nor its PC. Whatever they do
+ * not take returns NULL having changed nothing, and goes the general way,
+ * which has the same semantics.
  */
 #ifndef MOAT_FASTPATH_H
 #define MOAT_FASTPATH_H
 
 #include "tcb.h"
 
-bool fastpath_call(struct tcb *caller);
-bool fastpath_reply_recv(struct tcb *server);
+/*
+ * A system call from `t` (x0-x19, x30, PC and SPSR saved in its context):
+ * the context to resume, or NULL to take the general path.
+ */
+struct user_context *fastpath_syscall(struct tcb *t);
 
 #endif

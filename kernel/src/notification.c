@@ -4,13 +4,12 @@
 #include "reply.h"
 #include "thread.h"
 
-/* Completes a waiter's Wait with `word` as its result. */
+/* Completes a waiter's Wait with `word` as its result (not yet runnable). */
 static void release(struct tcb *t, uint64_t word)
 {
 	thread_queue_remove(t);
 	t->ctx.x[REG_CPTR] = word;
 	t->ctx.x[REG_INFO] = 0;
-	thread_make_runnable(t);
 }
 
 /* Completes the bound thread's Recv with the word instead of a message. */
@@ -21,6 +20,15 @@ static void deliver_bound(struct tcb *t, uint64_t word)
 }
 
 struct tcb *notification_signal(struct notification *n, uint64_t badge)
+{
+	struct tcb *t = notification_wake(n, badge);
+
+	if (t)
+		thread_make_runnable(t);
+	return t;
+}
+
+struct tcb *notification_wake(struct notification *n, uint64_t badge)
 {
 	struct tcb *t = n->waiters.head;
 
@@ -33,7 +41,6 @@ struct tcb *notification_signal(struct notification *n, uint64_t badge)
 		thread_queue_remove(t);
 		deliver_bound(t, n->word | badge);
 		n->word = 0;
-		thread_make_runnable(t);
 		return t;
 	}
 	if (!t) {
@@ -85,7 +92,11 @@ bool notification_take_bound(struct tcb *t)
 void notification_finalise(struct notification *n)
 {
 	notification_bind(n, NULL);
-	while (n->waiters.head)
-		release(n->waiters.head, 0);
+	while (n->waiters.head) {
+		struct tcb *t = n->waiters.head;
+
+		release(t, 0);
+		thread_make_runnable(t);
+	}
 	n->word = 0;
 }

@@ -22,6 +22,11 @@ _Static_assert(sizeof(struct notification) <= (1u << MOAT_NOTIFICATION_SIZE_BITS
  * in Recv, else into the word. Returns the thread it woke, if any.
  */
 struct tcb *notification_signal(struct notification *n, uint64_t badge);
+/*
+ * The same, but the woken thread is left for the caller to make runnable
+ * (thread_make_runnable, or a fastpath's direct switch).
+ */
+struct tcb *notification_wake(struct notification *n, uint64_t badge);
 
 /*
  * Takes the word if nonzero (returns true, *word set); otherwise, if

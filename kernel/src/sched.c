@@ -95,9 +95,9 @@ struct sched_link *sched_pick(const struct sched *s)
 	return prio < 0 ? NULL : s->queues[prio].head;
 }
 
-bool sched_has_peer(const struct sched *s, const struct sched_link *l)
+bool sched_has_peer(const struct sched *s, const struct sched_link *l, unsigned prio)
 {
-	const struct sched_queue *q = &s->queues[l->prio];
+	const struct sched_queue *q = &s->queues[prio];
 
 	return q->head && (q->head != l || q->tail != l);
 }

@@ -41,8 +41,8 @@ void sched_dequeue(struct sched *s, struct sched_link *l);
 
 /* The first thread of the highest non-empty priority, or NULL. Not removed. */
 struct sched_link *sched_pick(const struct sched *s);
-/* Whether another thread than `l` waits at `l`'s priority. */
-bool sched_has_peer(const struct sched *s, const struct sched_link *l);
+/* Whether another thread than `l` (queued or not) waits at `prio`. */
+bool sched_has_peer(const struct sched *s, const struct sched_link *l, unsigned prio);
 /*
  * Panics unless the bitmap matches the queues and every link agrees with
  * its neighbours and priority (the invariant checker).

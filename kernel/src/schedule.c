@@ -92,7 +92,7 @@ struct tcb *schedule(void)
 	uint64_t now = arch_timer_now(), next = kernel_events(now);
 
 	/* A thread that used its whole slice goes behind its peers. */
-	if (prev && prev->run.queued && cpu->slice_used >= timeslice) {
+	if (prev && cpu->slice_used >= timeslice) {
 		thread_yield();
 		cpu->slice_used = 0;
 	}
@@ -110,4 +110,35 @@ struct tcb *schedule(void)
 		next = min_u64(next, now + (timeslice - min_u64(cpu->slice_used, timeslice)));
 	arm(cpu, next);
 	return t;
+}
+
+bool schedule_fast_check(const struct tcb *to, bool current_stays)
+{
+	struct cpu *cpu = arch_cpu_current();
+	const struct tcb *prev = cpu->current;
+
+	schedule_charge();
+	/*
+	 * The armed deadline is no later than every kernel event, and none was
+	 * added since (a context that ran out adds its release): it can stay,
+	 * perhaps early for `to`, which only costs an interrupt that
+	 * reschedules. A round-robin turn that is over is schedule()'s to end.
+	 */
+	return cpu->run_start < cpu->deadline && !(prev->sc && prev->sc->throttled) &&
+	       !(current_stays && cpu->slice_used >= timeslice) &&
+	       thread_would_choose(to, current_stays);
+}
+
+void schedule_fast_switch(struct tcb *to)
+{
+	struct cpu *cpu = arch_cpu_current();
+	uint64_t now = cpu->run_start, next = cpu->deadline;
+
+	thread_switch_to(to);
+	if (to->sc)
+		next = min_u64(next, sched_context_next_event(to, now));
+	if (thread_has_peer(to))
+		next = min_u64(next, now + timeslice);
+	arm(cpu, next);
+	cpu->slice_used = 0;
 }

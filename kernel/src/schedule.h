@@ -29,4 +29,14 @@ void schedule_charge(void);
  */
 struct tcb *schedule(void);
 
+/*
+ * The fastpaths' direct switch, prepare then commit. schedule_fast_check
+ * charges the current thread and tells whether `to` (blocked, about to be
+ * woken) can run next without the general schedule(): nothing else is due
+ * and thread_would_choose() says so. schedule_fast_switch then wakes `to`
+ * and makes it current, with the timer armed for its events; it cannot fail.
+ */
+bool schedule_fast_check(const struct tcb *to, bool current_stays);
+void schedule_fast_switch(struct tcb *to);
+
 #endif

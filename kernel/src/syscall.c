@@ -12,7 +12,6 @@
 #include "cnode.h"
 #include "cspace.h"
 #include "endpoint.h"
-#include "fastpath.h"
 #include "frame.h"
 #include "invariants.h"
 #include "irq_handler.h"
@@ -332,9 +331,6 @@ void syscall_handle(struct tcb *t)
 
 	switch (sysno) {
 	case MOAT_SYS_CALL:
-		if (!fastpath_call(t))
-			do_invoke(t, sysno);
-		break;
 	case MOAT_SYS_SEND:
 	case MOAT_SYS_NB_SEND:
 		do_invoke(t, sysno);
@@ -347,8 +343,6 @@ void syscall_handle(struct tcb *t)
 		do_reply(t);
 		break;
 	case MOAT_SYS_REPLY_RECV:
-		if (fastpath_reply_recv(t))
-			break;
 		do_reply(t);
 		do_receive(t, MOAT_SYS_RECV);
 		break;

@@ -13,10 +13,16 @@ void thread_init(void)
 	sched_init(&ready);
 }
 
+/* Runnable, and its scheduling context lets it run: queued, or current. */
+static bool eligible(const struct tcb *t)
+{
+	return t->state == THREAD_RUNNABLE && sched_context_can_run(t);
+}
+
 void thread_make_runnable(struct tcb *t)
 {
 	t->state = THREAD_RUNNABLE;
-	if (!t->run.queued && sched_context_can_run(t))
+	if (!t->run.queued && sched_context_can_run(t) && t != thread_current())
 		sched_enqueue(&ready, &t->run, t->priority);
 }
 
@@ -30,24 +36,52 @@ void thread_yield(void)
 {
 	struct tcb *t = thread_current();
 
-	if (t && t->run.queued) {
-		sched_dequeue(&ready, &t->run);
+	if (t && eligible(t) && !t->run.queued)
 		sched_enqueue(&ready, &t->run, t->priority);
-	}
 }
 
 bool thread_has_peer(const struct tcb *t)
 {
-	return sched_has_peer(&ready, &t->run);
+	return sched_has_peer(&ready, &t->run, t->priority);
 }
 
 struct tcb *thread_choose(void)
 {
-	struct sched_link *l = sched_pick(&ready);
-	struct tcb *t = l ? (struct tcb *)((char *)l - offsetof(struct tcb, run)) : NULL;
+	struct cpu *cpu = arch_cpu_current();
+	struct tcb *prev = cpu->current, *t = NULL;
+	struct sched_link *l;
 
-	arch_cpu_current()->current = t;
+	if (prev && eligible(prev) && !prev->run.queued) {
+		/* Still the highest (ties go to the running thread, as at a queue head). */
+		if ((int)prev->priority >= sched_highest(&ready))
+			return prev;
+		sched_enqueue_head(&ready, &prev->run, prev->priority);
+	}
+	if ((l = sched_pick(&ready))) {
+		t = (struct tcb *)((char *)l - offsetof(struct tcb, run));
+		sched_dequeue(&ready, l);
+	}
+	cpu->current = t;
 	return t;
+}
+
+bool thread_would_choose(const struct tcb *t, bool current_stays)
+{
+	const struct tcb *prev = thread_current();
+
+	return sched_context_can_run(t) && (int)t->priority > sched_highest(&ready) &&
+	       !(current_stays && prev && eligible(prev) && t->priority <= prev->priority);
+}
+
+void thread_switch_to(struct tcb *t)
+{
+	struct cpu *cpu = arch_cpu_current();
+	struct tcb *prev = cpu->current;
+
+	if (prev && eligible(prev))
+		sched_enqueue_head(&ready, &prev->run, prev->priority); /* preempted */
+	t->state = THREAD_RUNNABLE;
+	cpu->current = t;
 }
 
 void thread_queue_append(struct thread_queue *q, struct tcb *t)
@@ -143,6 +177,9 @@ void thread_suspend(struct tcb *t)
 
 void thread_check(void)
 {
+	const struct tcb *cur = thread_current();
+
+	CHECK(!cur || !cur->run.queued);
 	sched_check(&ready);
 	for (int p = sched_highest(&ready); p >= 0; p--) {
 		for (struct sched_link *l = ready.queues[p].head; l; l = l->next) {

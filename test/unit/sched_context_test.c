@@ -18,10 +18,19 @@
 static struct tcb a, b;
 static struct sched_context sc, sc2;
 
+/* May run: in the ready queues, or the current thread (which is not queued). */
+static bool ready(const struct tcb *t)
+{
+	thread_check();
+	return t->run.queued ||
+	       (thread_current() == t && t->state == THREAD_RUNNABLE && sched_context_can_run(t));
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	thread_init();
+	arch_cpu_current()->current = NULL;
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
 	memset(&sc, 0, sizeof(sc));
@@ -49,10 +58,10 @@ static void test_throttle_and_release(void **state)
 
 	sched_context_charge(&a, 1000, 1150);
 	assert_true(sched_context_can_run(&a));
-	assert_true(a.run.queued);
+	assert_true(ready(&a));
 	sched_context_charge(&a, 1150, 1200);
 	assert_false(sched_context_can_run(&a));
-	assert_false(a.run.queued);
+	assert_false(ready(&a));
 	assert_int_equal(a.state, THREAD_RUNNABLE); /* runnable, just out of budget */
 	assert_null(thread_choose());
 	assert_int_equal(sched_context_next_release(), 2000);
@@ -60,12 +69,12 @@ static void test_throttle_and_release(void **state)
 	/* Blocking and waking while throttled does not sneak it back in. */
 	thread_block(&a, THREAD_BLOCKED_NOTIFICATION);
 	thread_make_runnable(&a);
-	assert_false(a.run.queued);
+	assert_false(ready(&a));
 
 	sched_context_release(1999);
-	assert_false(a.run.queued);
+	assert_false(ready(&a));
 	sched_context_release(2000);
-	assert_true(a.run.queued);
+	assert_true(ready(&a));
 	assert_int_equal(sc.budget.remaining, 200);
 	assert_int_equal(sched_context_next_release(), UINT64_MAX);
 }
@@ -82,16 +91,16 @@ static void test_release_order_and_blocked_threads(void **state)
 	thread_make_runnable(&b);
 	sched_context_charge(&a, 1000, 1100);
 	sched_context_charge(&b, 1500, 1600);
-	assert_false(a.run.queued || b.run.queued);
+	assert_false(ready(&a) || ready(&b));
 	assert_int_equal(sched_context_next_release(), 1800);
 	/* b blocks while throttled: released, it stays blocked. */
 	thread_block(&b, THREAD_BLOCKED_RECV);
 	sched_context_release(1800);
-	assert_false(b.run.queued);
+	assert_false(ready(&b));
 	assert_true(sched_context_can_run(&b));
 	assert_int_equal(sched_context_next_release(), 2000);
 	sched_context_release(2500);
-	assert_true(a.run.queued);
+	assert_true(ready(&a));
 }
 
 /* A late timer let it overrun: it sits out until the debt is paid. */
@@ -102,12 +111,12 @@ static void test_overrun_is_paid_back(void **state)
 	sched_context_bind(&a, &sc);
 	thread_make_runnable(&a);
 	sched_context_charge(&a, 1000, 1250); /* 150 over */
-	assert_false(a.run.queued);
+	assert_false(ready(&a));
 	sched_context_release(1300);
-	assert_false(a.run.queued); /* this period's 100 went to the debt */
+	assert_false(ready(&a)); /* this period's 100 went to the debt */
 	assert_int_equal(sched_context_next_release(), 1600);
 	sched_context_release(1600);
-	assert_true(a.run.queued);
+	assert_true(ready(&a));
 	assert_int_equal(sc.budget.remaining, 50);
 	sched_context_check();
 }
@@ -117,15 +126,15 @@ static void test_unconfigured_and_unbind(void **state)
 	(void)state;
 	thread_make_runnable(&a);
 	sched_context_bind(&a, &sc); /* no budget yet */
-	assert_false(a.run.queued);
+	assert_false(ready(&a));
 	assert_false(sched_context_can_run(&a));
 	configure(&sc, 100, 1000);
-	assert_true(a.run.queued);
+	assert_true(ready(&a));
 	/* Exhaust, then unbind: unlimited again, back in the queue. */
 	sched_context_charge(&a, 1000, 1100);
-	assert_false(a.run.queued);
+	assert_false(ready(&a));
 	sched_context_bind(&a, NULL);
-	assert_true(a.run.queued);
+	assert_true(ready(&a));
 	assert_null(a.sc);
 	assert_null(sc.tcb);
 	/* The context left the release queue when finalised. */
@@ -140,10 +149,10 @@ static void test_finalise_while_throttled(void **state)
 	sched_context_bind(&a, &sc);
 	thread_make_runnable(&a);
 	sched_context_charge(&a, 1000, 1300);
-	assert_false(a.run.queued);
+	assert_false(ready(&a));
 	sched_context_finalise(&sc);
 	assert_null(a.sc);
-	assert_true(a.run.queued);
+	assert_true(ready(&a));
 	assert_int_equal(sched_context_next_release(), UINT64_MAX);
 }
 
@@ -154,7 +163,7 @@ static void test_unlimited_and_events(void **state)
 	sched_context_bind(&a, &sc);
 	thread_make_runnable(&a);
 	sched_context_charge(&a, 1000, 50000);
-	assert_true(a.run.queued);
+	assert_true(ready(&a));
 	assert_int_equal(sched_context_next_event(&a, 50000), UINT64_MAX);
 	assert_int_equal(sched_context_next_event(&b, 50000), UINT64_MAX);
 	/* A limited budget renewed by a new period: look again at the boundary. */

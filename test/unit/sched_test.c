@@ -80,16 +80,15 @@ static void test_peer(void **state)
 {
 	(void)state;
 	sched_enqueue(&s, &t[0], 7);
-	assert_false(sched_has_peer(&s, &t[0]));
-	t[1].prio = 7; /* t[1] not queued; t[0] waits at its priority */
-	assert_true(sched_has_peer(&s, &t[1]));
-	t[1].prio = 8;
-	assert_false(sched_has_peer(&s, &t[1]));
+	assert_false(sched_has_peer(&s, &t[0], 7));
+	/* t[1] not queued (a running thread): t[0] waits at priority 7 */
+	assert_true(sched_has_peer(&s, &t[1], 7));
+	assert_false(sched_has_peer(&s, &t[1], 8));
 	sched_enqueue(&s, &t[2], 7);
-	assert_true(sched_has_peer(&s, &t[0]));
-	assert_true(sched_has_peer(&s, &t[2]));
+	assert_true(sched_has_peer(&s, &t[0], 7));
+	assert_true(sched_has_peer(&s, &t[2], 7));
 	sched_dequeue(&s, &t[0]);
-	assert_false(sched_has_peer(&s, &t[2]));
+	assert_false(sched_has_peer(&s, &t[2], 7));
 }
 
 static void test_bitmap_matches_queues_randomly(void **state)

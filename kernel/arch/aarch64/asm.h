@@ -47,11 +47,17 @@
 /* struct user_context (context.h), at the start of struct tcb. */
 #define CTX_X(n) ((n)*8)
 #define CTX_SP (31 * 8)
-#define CTX_PC (32 * 8)
-#define CTX_SPSR (33 * 8)
-#define CTX_TPIDR (34 * 8)
-/* struct cpu (kernel/src/arch/cpu.h): the current thread. */
+#define CTX_TPIDR (32 * 8)
+#define CTX_PC (33 * 8)
+#define CTX_SPSR (34 * 8)
+/* User-visible PSTATE bits restored from a context: NZCV only (EL0t). */
+#define CTX_SPSR_MASK 0xf0000000
+/* struct cpu (kernel/src/arch/cpu.h): the current thread, the kernel stack. */
 #define CPU_CURRENT 8
+#define CPU_KSTACK 16
+/* ESR_EL2.EC of an SVC from AArch64. */
+#define ESR_EC_SHIFT 26
+#define ESR_EC_SVC64_ASM 0x15
 
 /* Trap frame layout (see trap.h). */
 #define FRAME_X(n) ((n)*8)

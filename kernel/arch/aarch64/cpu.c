@@ -2,7 +2,13 @@
 #include "arch/cpu.h"
 
 #include "arch/irq.h"
+#include "asm.h"
 #include "sysreg.h"
+
+_Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "asm.h CPU_CURRENT");
+_Static_assert(offsetof(struct cpu, kstack) == CPU_KSTACK, "asm.h CPU_KSTACK");
+
+extern char __boot_stack_top[];
 
 #define SEMIHOST_SYS_EXIT 0x18
 #define SEMIHOST_APPLICATION_EXIT 0x20026
@@ -11,6 +17,7 @@
 void arch_cpu_init(struct cpu *cpu, unsigned id)
 {
 	cpu->id = id;
+	cpu->kstack = (uint64_t)(uintptr_t)__boot_stack_top; /* one CPU: the boot stack */
 	sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)cpu);
 }
 

@@ -1,10 +1,24 @@
 /*
- * EL2 exception vectors. Entries from EL0 save the user registers straight
- * into the current thread's context (the TCB starts with it) and call
- * user_entry(kind), which returns the context to resume: no copies. The
- * kernel stack is empty whenever user code runs, so each entry starts at
- * its top. Entries from EL2 itself (interrupts while idle, and anything
- * unexpected) save a full trap frame on the stack and call trap_entry.
+ * EL2 exception vectors.
+ *
+ * While a native thread runs, SP_EL2 points at its context (struct
+ * user_context, at the start of its TCB): user_restore leaves it there. An
+ * entry from EL0 therefore saves registers straight into the thread's
+ * context, needing no scratch register, and only then moves to the CPU's
+ * kernel stack.
+ *
+ * Every entry from EL0 first saves what C code may clobber: x0-x18 and x30
+ * (and x19, which holds the context here), with the PC and SPSR. A system
+ * call then goes to fastpath_syscall(), which either completes it without
+ * reading or writing the rest of the caller's context and returns the
+ * context to resume, or returns NULL. Back in the same thread, only those
+ * registers are restored: x20-x29, SP_EL0 and TPIDR_EL0 never left the CPU.
+ * Switching threads first saves the rest of the old one. Faults, interrupts
+ * and the system calls the fastpaths leave complete the save and go through
+ * user_entry(); a full context is restored after it.
+ *
+ * Entries from EL2 itself (interrupts while idle, and anything unexpected)
+ * save a trap frame on the kernel stack and call trap_entry.
  */
 #include "asm.h"
 
@@ -16,15 +30,41 @@
 	b	trap_common
 .endm
 
-/* From EL0: x0/x1 go via the (empty) kernel stack while x0 finds the context. */
-.macro uentry kind
+/* From EL0: x0-x19, x30, PC and SPSR into the context at SP. */
+.macro uentry label
 	.balign	0x80
-	stp	x0, x1, [sp, #-16]!
+	stp	x0, x1, [sp, #CTX_X(0)]
+	stp	x2, x3, [sp, #CTX_X(2)]
+	stp	x4, x5, [sp, #CTX_X(4)]
+	stp	x6, x7, [sp, #CTX_X(6)]
+	stp	x8, x9, [sp, #CTX_X(8)]
+	stp	x10, x11, [sp, #CTX_X(10)]
+	stp	x12, x13, [sp, #CTX_X(12)]
+	stp	x14, x15, [sp, #CTX_X(14)]
+	stp	x16, x17, [sp, #CTX_X(16)]
+	stp	x18, x19, [sp, #CTX_X(18)]
+	str	x30, [sp, #CTX_X(30)]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x0, x1, [sp, #CTX_PC]
+	/* x19: the context; SP: the kernel stack, empty. */
+	mov	x19, sp
 	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #CPU_CURRENT]
-	stp	x2, x3, [x0, #CTX_X(2)]
-	mov	x2, #\kind
-	b	user_save
+	ldr	x0, [x0, #CPU_KSTACK]
+	mov	sp, x0
+	b	\label
+.endm
+
+/* The rest of a thread's registers into its context at \ctx (x2, x3 scratch). */
+.macro save_rest ctx
+	stp	x20, x21, [\ctx, #CTX_X(20)]
+	stp	x22, x23, [\ctx, #CTX_X(22)]
+	stp	x24, x25, [\ctx, #CTX_X(24)]
+	stp	x26, x27, [\ctx, #CTX_X(26)]
+	stp	x28, x29, [\ctx, #CTX_X(28)]
+	mrs	x2, sp_el0
+	mrs	x3, tpidr_el0
+	stp	x2, x3, [\ctx, #CTX_SP]
 .endm
 
 	.section .text.vectors, "ax"
@@ -39,8 +79,8 @@ exception_vectors:
 	ventry	5
 	ventry	6
 	ventry	7
-	uentry	8	/* lower EL, AArch64: sync */
-	uentry	9	/* irq */
+	uentry	el0_sync	/* lower EL, AArch64: sync */
+	uentry	el0_irq		/* irq */
 	ventry	10
 	ventry	11
 	ventry	12	/* lower EL, AArch32 */
@@ -48,49 +88,67 @@ exception_vectors:
 	ventry	14
 	ventry	15
 
-user_save:
-	stp	x4, x5, [x0, #CTX_X(4)]
-	stp	x6, x7, [x0, #CTX_X(6)]
-	stp	x8, x9, [x0, #CTX_X(8)]
-	stp	x10, x11, [x0, #CTX_X(10)]
-	stp	x12, x13, [x0, #CTX_X(12)]
-	stp	x14, x15, [x0, #CTX_X(14)]
-	stp	x16, x17, [x0, #CTX_X(16)]
-	stp	x18, x19, [x0, #CTX_X(18)]
-	stp	x20, x21, [x0, #CTX_X(20)]
-	stp	x22, x23, [x0, #CTX_X(22)]
-	stp	x24, x25, [x0, #CTX_X(24)]
-	stp	x26, x27, [x0, #CTX_X(26)]
-	stp	x28, x29, [x0, #CTX_X(28)]
-	ldp	x4, x5, [sp], #16
-	stp	x4, x5, [x0, #CTX_X(0)]
-	mrs	x4, sp_el0
-	stp	x30, x4, [x0, #CTX_X(30)]
-	mrs	x5, elr_el2
-	mrs	x6, spsr_el2
-	stp	x5, x6, [x0, #CTX_PC]
-	mrs	x7, tpidr_el0
-	str	x7, [x0, #CTX_TPIDR]
-	mov	x0, x2
+el0_sync:
+	mrs	x0, esr_el2
+	lsr	x0, x0, #ESR_EC_SHIFT
+	cmp	x0, #ESR_EC_SVC64_ASM
+	b.ne	el0_other
+	mov	x0, x19
+	bl	fastpath_syscall
+	cbz	x0, el0_other
+	cmp	x0, x19
+	b.ne	el0_switch
+	/* The same thread: restore what was saved on entry. */
+	mov	sp, x0
+	ldp	x1, x2, [sp, #CTX_PC]
+	and	x2, x2, #CTX_SPSR_MASK
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [sp, #CTX_X(2)]
+	ldp	x4, x5, [sp, #CTX_X(4)]
+	ldp	x6, x7, [sp, #CTX_X(6)]
+	ldp	x8, x9, [sp, #CTX_X(8)]
+	ldp	x10, x11, [sp, #CTX_X(10)]
+	ldp	x12, x13, [sp, #CTX_X(12)]
+	ldp	x14, x15, [sp, #CTX_X(14)]
+	ldp	x16, x17, [sp, #CTX_X(16)]
+	ldp	x18, x19, [sp, #CTX_X(18)]
+	ldr	x30, [sp, #CTX_X(30)]
+	ldp	x0, x1, [sp, #CTX_X(0)]
+	eret
+
+/* A fastpath chose another thread (x0): the old one (x19) is saved whole first. */
+el0_switch:
+	save_rest x19
+	b	user_restore
+
+/* A fault, or a system call for the general path. */
+el0_other:
+	mov	x0, #8
+	b	el0_general
+el0_irq:
+	mov	x0, #9
+el0_general:
+	save_rest x19
 	mov	x29, xzr
 	bl	user_entry
 	/* fall through: x0 is the context to resume */
 
 /*
- * void user_restore(struct user_context *ctx): enters EL0 with `ctx`,
- * leaving the kernel stack empty. The SPSR is always EL0t with interrupts
- * unmasked, never what a context says.
+ * void user_restore(struct user_context *ctx): enters EL0 with `ctx`, SP
+ * at the context. The SPSR is EL0t with interrupts unmasked and the
+ * context's condition flags, never anything else a context says.
  */
 	.global	user_restore
 user_restore:
-	ldr	x1, =__boot_stack_top
-	mov	sp, x1
+	mov	sp, x0
 	ldp	x1, x2, [x0, #CTX_SP]
 	msr	sp_el0, x1
-	msr	elr_el2, x2
-	msr	spsr_el2, xzr
-	ldr	x3, [x0, #CTX_TPIDR]
-	msr	tpidr_el0, x3
+	msr	tpidr_el0, x2
+	ldp	x1, x2, [x0, #CTX_PC]
+	and	x2, x2, #CTX_SPSR_MASK
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
 	ldp	x2, x3, [x0, #CTX_X(2)]
 	ldp	x4, x5, [x0, #CTX_X(4)]
 	ldp	x6, x7, [x0, #CTX_X(6)]

@@ -13,6 +13,7 @@ struct tcb;
 struct cpu {
 	unsigned id;
 	struct tcb *current;    /* the thread this CPU runs, NULL when idle */
+	uint64_t kstack;        /* top of this CPU's kernel stack */
 	uint64_t ticks;         /* timer ticks taken on this CPU */
 	uint64_t next_deadline; /* counter value of the next tick */
 	uint64_t tick_period;   /* counter ticks between kernel ticks */

@@ -62,6 +62,8 @@ void moat_signal(moat_cptr_t ntfn);
 moat_word_t moat_wait(moat_cptr_t ntfn);
 moat_word_t moat_poll(moat_cptr_t ntfn);
 void moat_yield(void);
+/* The system call that does nothing (MOAT_OK), for measuring kernel entry. */
+enum moat_error moat_null(void);
 /* The error code of the last moat_signal/wait/poll. */
 enum moat_error moat_last_error(void);
 
