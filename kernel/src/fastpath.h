@@ -18,9 +18,14 @@
 #include "tcb.h"
 
 /*
- * A system call from `t` (x0-x19, x30, PC and SPSR saved in its context):
- * the context to resume, or NULL to take the general path.
+ * The entry code's dispatch table, by system call number (those from
+ * FASTPATH_TABLE_SIZE up take the general path). An entry gets a
+ * system call from `t` (x0-x19, x30, PC and SPSR saved in its context) and
+ * returns the context to resume, or NULL to take the general path; the
+ * calls without an entry take it at once.
  */
-struct user_context *fastpath_syscall(struct tcb *t);
+typedef struct user_context *(*fastpath_fn)(struct tcb *t);
+#define FASTPATH_TABLE_SIZE 32
+extern const fastpath_fn fastpath_table[FASTPATH_TABLE_SIZE];
 
 #endif

@@ -68,14 +68,6 @@ void moat_yield(void)
 	moat_syscall(MOAT_SYS_YIELD, &r);
 }
 
-enum moat_error moat_null(void)
-{
-	struct moat_regs r = { 0 };
-
-	moat_syscall(MOAT_SYS_NULL, &r);
-	return (enum moat_error)moat_msginfo_label(r.info);
-}
-
 void moat_putc(char c)
 {
 	struct moat_regs r = { .x0 = (unsigned char)c };

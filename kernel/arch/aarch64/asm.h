@@ -55,6 +55,8 @@
 /* struct cpu (kernel/src/arch/cpu.h): the current thread, the kernel stack. */
 #define CPU_CURRENT 8
 #define CPU_KSTACK 16
+/* Entries of fastpath_table (fastpath.h): system calls 0-31 (ccmp's range). */
+#define FASTPATH_TABLE_ENTRIES 32
 /* ESR_EL2.EC of an SVC from AArch64. */
 #define ESR_EC_SHIFT 26
 #define ESR_EC_SVC64_ASM 0x15

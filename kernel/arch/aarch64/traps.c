@@ -7,8 +7,10 @@
 
 #include "arch/irq.h"
 #include "arch/vspace.h"
+#include "asm.h"
 #include "endpoint.h"
 #include "esr.h"
+#include "fastpath.h"
 #include "irq.h"
 #include "kprintf.h"
 #include "panic.h"
@@ -16,6 +18,8 @@
 #include "sysreg.h"
 #include "syscall.h"
 #include "thread.h"
+
+_Static_assert(FASTPATH_TABLE_SIZE == FASTPATH_TABLE_ENTRIES, "asm.h FASTPATH_TABLE_ENTRIES");
 
 static const char *const vector_names[16] = {
 	"synchronous, current EL with SP_EL0", "IRQ, current EL with SP_EL0",

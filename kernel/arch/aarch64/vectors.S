@@ -88,22 +88,33 @@ exception_vectors:
 	ventry	14
 	ventry	15
 
+/*
+ * A system call goes through fastpath_table (x7 is still the caller's
+ * number): an entry completes the call and returns the context to resume,
+ * or returns NULL for the general path; a NULL entry goes there at once.
+ */
 el0_sync:
 	mrs	x0, esr_el2
 	lsr	x0, x0, #ESR_EC_SHIFT
 	cmp	x0, #ESR_EC_SVC64_ASM
-	b.ne	el0_other
+	ccmp	x7, #(FASTPATH_TABLE_ENTRIES - 1), #2, eq /* not an SVC: "higher" */
+	b.hi	el0_other
+	adrp	x1, fastpath_table
+	add	x1, x1, :lo12:fastpath_table
+	ldr	x1, [x1, x7, lsl #3]
+	cbz	x1, el0_other
 	mov	x0, x19
-	bl	fastpath_syscall
+	blr	x1
 	cbz	x0, el0_other
 	cmp	x0, x19
 	b.ne	el0_switch
-	/* The same thread: restore what was saved on entry. */
+	/*
+	 * The same thread: restore what was saved on entry. ELR_EL2 and
+	 * SPSR_EL2 still hold its PC and flags: the fastpaths never change a
+	 * caller's PC, and the kernel's own exceptions (interrupts while it
+	 * idles) restore both.
+	 */
 	mov	sp, x0
-	ldp	x1, x2, [sp, #CTX_PC]
-	and	x2, x2, #CTX_SPSR_MASK
-	msr	elr_el2, x1
-	msr	spsr_el2, x2
 	ldp	x2, x3, [sp, #CTX_X(2)]
 	ldp	x4, x5, [sp, #CTX_X(4)]
 	ldp	x6, x7, [sp, #CTX_X(6)]

@@ -47,6 +47,16 @@ static inline void moat_syscall(unsigned sysno, struct moat_regs *r)
 	r->x6 = x6;
 }
 
+/* The system call that does nothing (MOAT_OK): the cost of entering the kernel. */
+static inline enum moat_error moat_null(void)
+{
+	register moat_word_t x1 __asm__("x1");
+	register moat_word_t x7 __asm__("x7") = MOAT_SYS_NULL;
+
+	__asm__ volatile("svc #0" : "=r"(x1) : "r"(x7) : "memory");
+	return (enum moat_error)moat_msginfo_label(x1);
+}
+
 /* The calling thread's IPC buffer (set by the runtime at start). */
 extern struct moat_ipc_buffer *moat_ipc_buffer;
 
@@ -62,8 +72,6 @@ void moat_signal(moat_cptr_t ntfn);
 moat_word_t moat_wait(moat_cptr_t ntfn);
 moat_word_t moat_poll(moat_cptr_t ntfn);
 void moat_yield(void);
-/* The system call that does nothing (MOAT_OK), for measuring kernel entry. */
-enum moat_error moat_null(void);
 /* The error code of the last moat_signal/wait/poll. */
 enum moat_error moat_last_error(void);
 
