@@ -208,7 +208,7 @@ static void do_invoke(struct tcb *t, uint64_t sysno)
 				e = kerror(MOAT_ILLEGAL_OPERATION, "missing right on notification", 0, 0, 0);
 			break;
 		default:
-			e = kerror(MOAT_ILLEGAL_OPERATION, "capability type takes no invocations yet",
+			e = kerror(MOAT_ILLEGAL_OPERATION, "this capability type takes no invocations",
 				   r.slot->cap.type, 0, 0);
 			break;
 		}
