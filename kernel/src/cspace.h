@@ -46,17 +46,20 @@ const char *cspace_fault_name(enum lookup_fault_kind kind);
 /*
  * The fastpaths' lookup: what cspace_lookup_cap finds when the root CNode
  * alone consumes all 64 bits (its guard and radix), as in every CSpace the
- * root server builds. NULL for any other shape, and for a guard mismatch:
- * the general path then looks up (and reports) as usual.
+ * root server builds, into *out. False for any other shape, and for a
+ * guard mismatch: the general path then looks up (and reports) as usual.
  */
-static inline struct cap *cspace_lookup_fast(const struct cap *root, moat_cptr_t cptr)
+static inline bool cspace_lookup_fast(const struct cap *root, moat_cptr_t cptr,
+				      struct cap **out)
 {
 	unsigned radix = root->bits; /* 1..MOAT_CNODE_MAX_RADIX: the shift is defined */
 
 	if (root->type != CAP_CNODE || radix + root->flags != CSPACE_WORD_BITS ||
 	    cptr >> radix != root->data)
-		return NULL;
-	return &((struct cte *)cap_ptr(root))[cptr & ((1ul << radix) - 1)].cap;
+		return false;
+	/* The guard matched, so clearing it leaves the slot index. */
+	*out = &((struct cte *)cap_ptr(root))[cptr ^ (root->data << radix)].cap;
+	return true;
 }
 
 #endif

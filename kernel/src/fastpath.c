@@ -18,12 +18,15 @@ static bool short_message(moat_word_t info)
 
 static void copy_message(const struct tcb *from, struct tcb *to, moat_word_t badge)
 {
-	moat_word_t info = from->ctx.x[REG_INFO];
+	/* All loads before the stores: the compiler may then pair them. */
+	moat_word_t info = from->ctx.x[REG_INFO], m0 = from->ctx.x[REG_MR0 + 0],
+		    m1 = from->ctx.x[REG_MR0 + 1], m2 = from->ctx.x[REG_MR0 + 2],
+		    m3 = from->ctx.x[REG_MR0 + 3];
 
-	to->ctx.x[REG_MR0 + 0] = from->ctx.x[REG_MR0 + 0];
-	to->ctx.x[REG_MR0 + 1] = from->ctx.x[REG_MR0 + 1];
-	to->ctx.x[REG_MR0 + 2] = from->ctx.x[REG_MR0 + 2];
-	to->ctx.x[REG_MR0 + 3] = from->ctx.x[REG_MR0 + 3];
+	to->ctx.x[REG_MR0 + 0] = m0;
+	to->ctx.x[REG_MR0 + 1] = m1;
+	to->ctx.x[REG_MR0 + 2] = m2;
+	to->ctx.x[REG_MR0 + 3] = m3;
 	to->ctx.x[REG_CPTR] = badge;
 	to->ctx.x[REG_INFO] =
 		moat_msginfo(moat_msginfo_label(info), 0, 0, moat_msginfo_length(info));
@@ -32,9 +35,11 @@ static void copy_message(const struct tcb *from, struct tcb *to, moat_word_t bad
 /* The capability `t` names in register `reg`, if of `type` with `right`. */
 static struct cap *fast_cap(const struct tcb *t, unsigned reg, unsigned type, unsigned right)
 {
-	struct cap *c = cspace_lookup_fast(&t->cspace.cap, t->ctx.x[reg]);
+	struct cap *c;
 
-	return c && c->type == type && (c->rights & right) == right ? c : NULL;
+	if (!cspace_lookup_fast(&t->cspace.cap, t->ctx.x[reg], &c))
+		return NULL;
+	return c->type == type && (c->rights & right) == right ? c : NULL;
 }
 
 /* Into `to` (current now), in its own address space. */
