@@ -1,7 +1,8 @@
 # Flags and helpers shared by everything built for the target.
 
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
-set(MOAT_KERNEL_DIR ${CMAKE_SOURCE_DIR}/kernel)
+get_filename_component(MOAT_KERNEL_DIR ${CMAKE_CURRENT_LIST_DIR}/../kernel ABSOLUTE)
+get_filename_component(MOAT_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR} ABSOLUTE)
 
 set(CMAKE_C_STANDARD 11)
 set(CMAKE_C_STANDARD_REQUIRED ON)

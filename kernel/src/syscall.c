@@ -316,6 +316,23 @@ static void do_notification(struct tcb *t, uint64_t sysno)
 		t->ctx.x[REG_CPTR] = word;
 }
 
+/* Identify: the type and rights of the capability x0 names (0 for an empty slot). */
+static void do_identify(struct tcb *t)
+{
+	struct lookup_result r = cspace_lookup_cap(&t->cspace.cap, t->ctx.x[REG_CPTR]);
+	moat_word_t out[2];
+
+	if (r.fault != LOOKUP_OK) {
+		report(t, kerror(MOAT_FAILED_LOOKUP, cspace_fault_name(r.fault), 0, r.bits_left, 0));
+		return;
+	}
+	out[0] = r.slot->cap.type;
+	if (out[0] == CAP_FRAME && r.slot->cap.bits == MOAT_FRAME_2M_SIZE_BITS)
+		out[0] = MOAT_OBJ_FRAME_2M;
+	out[1] = cap_is_null(&r.slot->cap) ? 0 : r.slot->cap.rights;
+	set_result(t, MOAT_OK, 2, out);
+}
+
 static uint64_t invariant_runs;
 
 void syscall_handle(struct tcb *t)
@@ -353,6 +370,9 @@ void syscall_handle(struct tcb *t)
 		break;
 	case MOAT_SYS_YIELD:
 		thread_yield();
+		break;
+	case MOAT_SYS_IDENTIFY:
+		do_identify(t);
 		break;
 #ifdef MOAT_DEBUG_SYSCALLS
 	case MOAT_SYS_DEBUG_PUTC:

@@ -5,8 +5,7 @@
  */
 #include <moat/runtime.h>
 
-#define SLOT_ROOT 1
-#define SLOT_NOT_GIVEN 2
+#define SLOT_NOT_GIVEN 9 /* empty in every domain's CSpace */
 
 int main(void *arg)
 {

@@ -1,30 +1,35 @@
 /*
- * The root server's domain loader: builds an address space for a program
- * from the image's archive (moat/bootinfo.h), gives it a CSpace holding
- * only the capabilities it needs, and starts its thread.
+ * The root server's domain loader: builds a domain from its program (an
+ * ELF file from the image's archive) and its system description: address
+ * space, CSpace (docs/system.md: only what it was given), thread, heap,
+ * device, scheduling context and the info page it starts with.
  */
 #ifndef MOAT_ROOT_LOADER_H
 #define MOAT_ROOT_LOADER_H
 
+#include <moat/domain.h>
 #include <moat/runtime.h>
 
-/* Where the root server gets objects and slots (alloc.c). */
-moat_cptr_t root_slot(void);
-enum moat_error root_make(moat_word_t type, moat_word_t size_bits, moat_cptr_t *out);
+#include "system.h"
 
 struct domain {
-	const char *name;
-	moat_cptr_t tcb;
-	moat_word_t badge; /* of its endpoint capability: how the root tells it apart */
+	const struct sys_domain *sys;
+	moat_word_t badge;  /* of its endpoint capability: how the root tells it apart */
+	moat_cptr_t tcb, vspace, cspace, inbox; /* root slots */
+	moat_word_t entry;
+	uint64_t shared_next; /* next free address of its shared-memory area */
+	struct moat_domain_info info;
 };
 
 /*
- * Loads `elf` (size bytes) as domain `name` at priority `prio`. Its CSpace
- * slot 1 holds `ep` minted with `badge` (write only): its one way to reach
- * the root, which is also its fault endpoint. NULL on success, otherwise
- * why the program was not started.
+ * Everything but the start: the program loaded into a fresh address space
+ * with stack and IPC buffer, a CSpace holding `ep` minted with the badge
+ * (write only, also its fault endpoint) and its own inbox, heap, device
+ * pages and interrupt. NULL on success, otherwise why it failed.
  */
-const char *loader_start(struct domain *d, const void *elf, size_t size, moat_cptr_t ep,
-			 moat_word_t prio);
+const char *loader_create(struct domain *d, const void *elf, size_t size, moat_cptr_t ep);
+
+/* Its scheduling context, the info page, and the thread running. */
+const char *loader_start(struct domain *d);
 
 #endif

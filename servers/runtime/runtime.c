@@ -68,6 +68,16 @@ void moat_yield(void)
 	moat_syscall(MOAT_SYS_YIELD, &r);
 }
 
+enum moat_error moat_identify(moat_cptr_t cap, moat_word_t *type, moat_word_t *rights)
+{
+	struct moat_regs r = { .x0 = cap };
+
+	moat_syscall(MOAT_SYS_IDENTIFY, &r);
+	*type = r.mr[0];
+	*rights = r.mr[1];
+	return (enum moat_error)moat_msginfo_label(r.info);
+}
+
 void moat_putc(char c)
 {
 	struct moat_regs r = { .x0 = (unsigned char)c };

@@ -4,8 +4,8 @@
 # moat_qemu_test(<name>
 #     [SOURCES <payload .c files>]      kernel image with this payload, or
 #     [ROOTSERVER_SOURCES <.c files>]   kernel image starting this root server
-#     [ROOTSERVER <program> [PROGRAMS <programs...>]]  or an existing program,
-#                                       with these domains packed in
+#     [SYSTEM <file.cmake>]             or the system this file declares
+#                                       (docs/system.md; moat_system is added)
 #     [IMAGE <path in the target build>] or boot an existing image
 #     [EXPECT_EXIT <status>|stop]       QEMU's exit status; `stop`: end QEMU
 #                                       once every EXPECT has matched
@@ -44,13 +44,14 @@ moat_qemu_test(fault
 # The image ./moat run boots: the banner, the root server at EL0, and a
 # kernel that keeps ticking while the root server waits.
 moat_qemu_test(default_system
-    IMAGE kernel/moat.img
+    IMAGE servers/demo/moat.img
     EXPECT_EXIT stop
     EXPECT "Moat [0-9.]+ \\(qemu-virt"
            "root: running at EL0, [0-9]+ untyped regions"
+           "root: system 'moat': 1 domains, 0 channels"
            "root: started 'hello' in an address space of its own"
            "root: idle"
-           "hello: domain 1 running in an address space of its own"
+           "hello: domain 'hello' running in an address space of its own"
            "root: 'hello' says hello \\(41\\)"
            "hello: the root server answered 42"
            "root: 'hello' has finished"
@@ -155,12 +156,33 @@ moat_qemu_test(grant
 # gets an error, and its fault is delivered to the root server, which
 # reports it by name while the other domain carries on.
 moat_qemu_test(domains
-    ROOTSERVER root
-    PROGRAMS faulty hello
+    SYSTEM domains/system.cmake
     EXPECT_EXIT stop
     EXPECT "root: started 'faulty' in an address space of its own"
            "root: started 'hello' in an address space of its own"
            "faulty: a capability it does not hold: error 6"
-           "root: domain 'faulty' faulted: memory fault at 0x7000000, pc 0x4[0-9a-f]+, ESR 0x92[0-9a-f]+; left stopped"
+           "root: domain 'faulty' faulted: memory fault at 0x7000000, pc 0x4[0-9a-f]+, ESR 0x92[0-9a-f]+\\; left stopped"
+           "root:   data abort \\(lower EL\\): translation fault, level [0-3], read"
            "root: 'hello' says hello \\(41\\)"
            "root: 'hello' has finished")
+
+# A system declared through the API (docs/system.md): a driver domain holds
+# the PL031's registers and interrupt; a second domain, with a scheduling
+# context and one channel to it, holds exactly its declared capabilities,
+# cannot map or retype anything, and faults (reported by name) when it
+# touches the driver's device address, while the driver carries on.
+moat_qemu_test(system
+    SYSTEM system/system.cmake
+    EXPECT_EXIT stop
+    EXPECT "root: system 'qemu_system': 2 domains, 1 channels"
+           "root: started 'rtc' in an address space of its own"
+           "root: started 'probe' in an address space of its own"
+           "rtc_driver: PL031 at 0x9010000 \\(INTID 34\\), id 0x31, time [1-9][0-9]* s"
+           "probe: info page describes one channel and no device: ok"
+           "probe: 3 capabilities in 16 slots"
+           "probe: CSpace holds exactly its declared capabilities: ok"
+           "probe: mapping or retyping anything is refused: ok"
+           "rtc_driver: signal 0x2 from 'probe', shared word 0x5ca1ab1e"
+           "probe: 0 check\\(s\\) failed"
+           "root: domain 'probe' faulted: memory fault at 0x60000000"
+           "root:   data abort \\(lower EL\\): translation fault")

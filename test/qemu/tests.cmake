@@ -2,7 +2,7 @@
 # ctest test (label `qemu`) that boots its image under QEMU and checks the
 # exit status (semihosting) and the serial output.
 function(moat_qemu_test name)
-  cmake_parse_arguments(ARG "" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;ROOTSERVER" "PROGRAMS;QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT"
+  cmake_parse_arguments(ARG "" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT"
                         ${ARGN})
   if(NOT ARG_IMAGE)
     set(ARG_IMAGE test/qemu/qemu_${name}.img)
@@ -35,3 +35,9 @@ function(moat_qemu_test name)
 endfunction()
 
 include(${CMAKE_CURRENT_LIST_DIR}/scenarios.cmake)
+
+# A system built outside the tree against cmake/Moat.cmake (docs/system.md).
+add_test(NAME qemu.out_of_tree
+    COMMAND Python3::Interpreter ${CMAKE_SOURCE_DIR}/test/qemu/out_of_tree/out_of_tree_test.py
+        ${CMAKE_SOURCE_DIR})
+set_tests_properties(qemu.out_of_tree PROPERTIES LABELS qemu TIMEOUT 600)

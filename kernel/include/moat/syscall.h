@@ -24,6 +24,7 @@ enum moat_syscall {
 	MOAT_SYS_WAIT = 10,       /* wait on a notification; returns and clears the word */
 	MOAT_SYS_POLL = 11,       /* the word without blocking (0 if none) */
 	MOAT_SYS_NULL = 12,       /* nothing: returns OK (the cost of entering the kernel) */
+	MOAT_SYS_IDENTIFY = 13,   /* type (MR0, enum moat_object_type) and rights (MR1) of x0 */
 	MOAT_SYS_DEBUG_PUTC = 64, /* debug builds: one character to the kernel console */
 	MOAT_SYS_DEBUG_HALT = 65, /* debug builds: stop the system with status x0 */
 	MOAT_SYS_COUNT

@@ -57,6 +57,12 @@ static inline enum moat_error moat_null(void)
 	return (enum moat_error)moat_msginfo_label(x1);
 }
 
+/*
+ * What `cap` names in the caller's CSpace: the error code, and on success
+ * its type (enum moat_object_type, 0 for an empty slot) and rights.
+ */
+enum moat_error moat_identify(moat_cptr_t cap, moat_word_t *type, moat_word_t *rights);
+
 /* The calling thread's IPC buffer (set by the runtime at start). */
 extern struct moat_ipc_buffer *moat_ipc_buffer;
 

@@ -1,0 +1,17 @@
+/*
+ * Checks on the files a description names: a domain's program must be an
+ * AArch64 ELF64 executable, a guest's kernel, initrd and disk must exist.
+ * Only regular files count; nothing but the ELF header is read.
+ */
+#ifndef SYSGEN_FILES_H
+#define SYSGEN_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* true if path is a regular file; else why says what it is instead. */
+bool files_regular(const char *path, char *why, size_t why_size);
+/* true if path is an ELF64 little-endian AArch64 ET_EXEC; else why says why not. */
+bool files_program(const char *path, char *why, size_t why_size);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * Checks on the declarations themselves (see validate.h): the system
+ * block, names, domains' priorities, budgets, sizes and programs,
+ * channels, guests, and whether everything fits in the platform's RAM.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "files.h"
+#include "validate.h"
+
+#define PRIORITY_MAX  255
+#define BUDGET_MIN_US 100
+#define PERIOD_MAX_US 3600000000ull /* 1 h */
+#define VCPUS_MAX     8
+#define RESERVED_RAM  (64ull << 20) /* the kernel and the root server */
+#define PLATFORM_NAME "qemu-virt"
+#define WHY_MAX	      256
+
+typedef unsigned long long ull;
+
+#define KIND(decl) desc_kind_name((decl)->kind)
+
+static bool is_named(const struct desc_decl *decl)
+{
+	return desc_is_domain(decl) || decl->kind == DESC_GUEST;
+}
+
+/* Given, whether or not its value parsed (a bad value was reported already). */
+static bool present(const struct desc_decl *decl, enum desc_field f)
+{
+	return decl->present & (1u << f);
+}
+
+static const struct desc_decl *first_system(const struct desc *desc)
+{
+	for (size_t i = 0; i < desc->count; i++) {
+		if (desc->decls[i].kind == DESC_SYSTEM)
+			return &desc->decls[i];
+	}
+	return NULL;
+}
+
+static void check_system(const struct desc *desc, struct diag *d)
+{
+	const struct desc_decl *sys = first_system(desc);
+	const char *platform;
+	size_t domains = 0;
+
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *decl = &desc->decls[i];
+
+		domains += desc_is_domain(decl);
+		if (decl->kind == DESC_SYSTEM && sys && decl != sys)
+			diag_error(
+				d, decl->where,
+				"system '%s': a second system block (the first is system '%s', %s)",
+				decl->name, sys->name, sys->where);
+	}
+	if (!sys) {
+		diag_error(d, desc->file, "the description has no system block");
+		return;
+	}
+	platform = desc_text(sys, DESC_F_PLATFORM, NULL);
+	if (!present(sys, DESC_F_PLATFORM))
+		diag_error(d, sys->where, "system '%s': no platform given", sys->name);
+	else if (platform && strcmp(platform, PLATFORM_NAME))
+		diag_error(d, sys->where, "system '%s': unknown platform '%s' (known: %s)",
+			   sys->name, platform, PLATFORM_NAME);
+	if (!domains)
+		diag_error(d, sys->where, "system '%s': declares no domain", sys->name);
+}
+
+/* Domains, drivers and guests share one name space. */
+static void check_names(const struct desc *desc, struct diag *d)
+{
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *a = &desc->decls[i];
+
+		for (size_t j = 0; is_named(a) && j < i; j++) {
+			const struct desc_decl *b = &desc->decls[j];
+
+			if (is_named(b) && !strcmp(a->name, b->name)) {
+				diag_error(d, a->where,
+					   "%s '%s': the name is already used by %s '%s' (%s)",
+					   KIND(a), a->name, KIND(b), b->name, b->where);
+				break;
+			}
+		}
+	}
+}
+
+static void check_budget(const struct desc_decl *decl, struct diag *d)
+{
+	bool budget = present(decl, DESC_F_BUDGET_US), period = present(decl, DESC_F_PERIOD_US);
+	ull b = desc_num(decl, DESC_F_BUDGET_US, 0), p = desc_num(decl, DESC_F_PERIOD_US, 0);
+
+	if (budget != period) {
+		diag_error(d, decl->where, "%s '%s': %s without %s: give both or neither",
+			   KIND(decl), decl->name, budget ? "budget_us" : "period_us",
+			   budget ? "period_us" : "budget_us");
+		return;
+	}
+	if (!desc_has(decl, DESC_F_BUDGET_US) || !desc_has(decl, DESC_F_PERIOD_US))
+		return;
+	if (b < BUDGET_MIN_US)
+		diag_error(d, decl->where,
+			   "%s '%s': budget_us %llu is below the kernel's minimum of %d us",
+			   KIND(decl), decl->name, b, BUDGET_MIN_US);
+	if (p > PERIOD_MAX_US)
+		diag_error(d, decl->where,
+			   "%s '%s': period_us %llu is above the kernel's maximum of %llu us (1 h)",
+			   KIND(decl), decl->name, p, PERIOD_MAX_US);
+	if (b > p)
+		diag_error(d, decl->where,
+			   "%s '%s': budget_us %llu is larger than its period_us %llu", KIND(decl),
+			   decl->name, b, p);
+}
+
+/* Whole pages; zero allowed only where the size may be absent (heap, shared memory). */
+static void check_pages(const struct desc_decl *decl, enum desc_field f, const char *key,
+			bool nonzero, struct diag *d)
+{
+	const char *label = decl->kind == DESC_CHANNEL ? "channel" : KIND(decl);
+	char name[2 * DESC_NAME_MAX + 8];
+	ull v;
+
+	if (!desc_has(decl, f))
+		return;
+	v = decl->num[f];
+	snprintf(name, sizeof(name), decl->peer ? "'%s' '%s'" : "'%s'", decl->name,
+		 decl->peer ? decl->peer : "");
+	if (nonzero && v == 0)
+		diag_error(d, decl->where, "%s %s: %s is 0; it needs at least one 4 KiB page",
+			   label, name, key);
+	else if (v % DESC_PAGE_SIZE)
+		diag_error(d, decl->where, "%s %s: %s %llu is not a whole number of 4 KiB pages",
+			   label, name, key, v);
+}
+
+static void check_program(const struct desc_decl *decl, struct diag *d)
+{
+	const char *program = desc_text(decl, DESC_F_PROGRAM, NULL);
+	char why[WHY_MAX];
+
+	if (!present(decl, DESC_F_PROGRAM))
+		diag_error(d, decl->where, "%s '%s': no program given", KIND(decl), decl->name);
+	else if (program && !files_program(program, why, sizeof(why)))
+		diag_error(d, decl->where, "%s '%s': program '%s' %s", KIND(decl), decl->name,
+			   program, why);
+}
+
+static void check_domain(const struct desc_decl *decl, struct diag *d)
+{
+	check_program(decl, d);
+	if (!present(decl, DESC_F_PRIORITY))
+		diag_error(d, decl->where, "%s '%s': no priority given", KIND(decl), decl->name);
+	else if (desc_num(decl, DESC_F_PRIORITY, 0) > PRIORITY_MAX)
+		diag_error(d, decl->where, "%s '%s': priority %llu is outside 0-%d", KIND(decl),
+			   decl->name, (ull)decl->num[DESC_F_PRIORITY], PRIORITY_MAX);
+	if (decl->kind == DESC_DRIVER && !present(decl, DESC_F_DEVICE))
+		diag_error(d, decl->where, "driver '%s': no device given", decl->name);
+	check_budget(decl, d);
+	check_pages(decl, DESC_F_STACK, "stack", true, d);
+	check_pages(decl, DESC_F_HEAP, "heap", false, d);
+}
+
+static void check_channel_end(const struct desc *desc, const struct desc_decl *ch, const char *name,
+			      struct diag *d)
+{
+	const struct desc_decl *end = desc_find(desc, name);
+
+	if (!end)
+		diag_error(d, ch->where, "channel '%s' '%s': no domain or driver named '%s'",
+			   ch->name, ch->peer, name);
+	else if (end->kind == DESC_GUEST)
+		diag_error(
+			d, ch->where,
+			"channel '%s' '%s': '%s' is a guest; channels connect domains and drivers",
+			ch->name, ch->peer, name);
+}
+
+static bool same_pair(const struct desc_decl *a, const struct desc_decl *b)
+{
+	return (!strcmp(a->name, b->name) && !strcmp(a->peer, b->peer)) ||
+	       (!strcmp(a->name, b->peer) && !strcmp(a->peer, b->name));
+}
+
+static void check_channel(const struct desc *desc, size_t i, struct diag *d)
+{
+	const struct desc_decl *ch = &desc->decls[i];
+
+	check_channel_end(desc, ch, ch->name, d);
+	if (strcmp(ch->name, ch->peer))
+		check_channel_end(desc, ch, ch->peer, d);
+	else
+		diag_error(d, ch->where, "channel '%s' '%s': connects '%s' to itself", ch->name,
+			   ch->peer, ch->name);
+	for (size_t j = 0; j < i; j++) {
+		const struct desc_decl *other = &desc->decls[j];
+
+		if (other->kind == DESC_CHANNEL && same_pair(ch, other)) {
+			diag_error(d, ch->where,
+				   "channel '%s' '%s': '%s' and '%s' already have a channel (%s)",
+				   ch->name, ch->peer, other->name, other->peer, other->where);
+			break;
+		}
+	}
+	check_pages(ch, DESC_F_SHARED_MEMORY, "shared_memory", false, d);
+}
+
+static void check_guest_file(const struct desc_decl *g, enum desc_field f, const char *key,
+			     struct diag *d)
+{
+	const char *path = desc_text(g, f, NULL);
+	char why[WHY_MAX];
+
+	if (path && !files_regular(path, why, sizeof(why)))
+		diag_error(d, g->where, "guest '%s': %s '%s' %s", g->name, key, path, why);
+}
+
+static void check_guest(const struct desc_decl *g, struct diag *d)
+{
+	ull vcpus = desc_num(g, DESC_F_VCPUS, DESC_DEFAULT_VCPUS);
+
+	if (!present(g, DESC_F_KERNEL))
+		diag_error(d, g->where, "guest '%s': no kernel given", g->name);
+	if (!present(g, DESC_F_MEMORY))
+		diag_error(d, g->where, "guest '%s': no memory given", g->name);
+	check_pages(g, DESC_F_MEMORY, "memory", true, d);
+	if (vcpus < 1 || vcpus > VCPUS_MAX)
+		diag_error(d, g->where, "guest '%s': vcpus %llu is outside 1-%d", g->name, vcpus,
+			   VCPUS_MAX);
+	check_guest_file(g, DESC_F_KERNEL, "kernel", d);
+	check_guest_file(g, DESC_F_INITRD, "initrd", d);
+	check_guest_file(g, DESC_F_DISK, "disk", d);
+}
+
+static ull add_sat(ull a, ull b)
+{
+	return a + b < a ? ~0ull : a + b;
+}
+
+/* Everything the root server allocates must fit beside the kernel. */
+static void check_memory(const struct desc *desc, const struct platform *plat, struct diag *d)
+{
+	const struct desc_decl *sys = first_system(desc);
+	ull guests = 0, native = 0, shared = 0, total, avail;
+
+	avail = plat->ram_size > RESERVED_RAM ? plat->ram_size - RESERVED_RAM : 0;
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *decl = &desc->decls[i];
+		ull mem = desc_num(decl, DESC_F_MEMORY, 0);
+
+		if (decl->kind == DESC_GUEST && mem > avail)
+			diag_error(d, decl->where,
+				   "guest '%s': memory %llu bytes is more than the %llu bytes of "
+				   "RAM available",
+				   decl->name, mem, avail);
+		guests = add_sat(guests, decl->kind == DESC_GUEST ? mem : 0);
+		native = add_sat(native, desc_num(decl, DESC_F_STACK,
+						  desc_is_domain(decl) ? DESC_DEFAULT_STACK : 0));
+		native = add_sat(native, desc_num(decl, DESC_F_HEAP, 0));
+		shared = add_sat(shared, desc_num(decl, DESC_F_SHARED_MEMORY, 0));
+	}
+	total = add_sat(add_sat(guests, native), shared);
+	if (total > avail)
+		diag_error(
+			d, sys ? sys->where : desc->file,
+			"system '%s': needs %llu bytes of memory (guest memory %llu, domain stacks "
+			"and heaps %llu, shared memory %llu), more than the %llu bytes available "
+			"(platform RAM %llu minus 64 MiB reserved for the kernel and root server)",
+			sys ? sys->name : "?", total, guests, native, shared, avail,
+			(ull)plat->ram_size);
+}
+
+void validate_system(const struct desc *desc, const struct platform *plat, struct diag *d)
+{
+	check_system(desc, d);
+	check_names(desc, d);
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *decl = &desc->decls[i];
+
+		if (desc_is_domain(decl))
+			check_domain(decl, d);
+		else if (decl->kind == DESC_CHANNEL)
+			check_channel(desc, i, d);
+		else if (decl->kind == DESC_GUEST)
+			check_guest(decl, d);
+	}
+	if (plat) {
+		validate_devices(desc, plat, d);
+		check_memory(desc, plat, d);
+	}
+}

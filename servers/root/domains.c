@@ -1,0 +1,152 @@
+/* Building the described system; see domains.h. */
+#include "domains.h"
+
+#include "alloc.h"
+#include "space.h"
+#include "string.h"
+
+static struct domain domains[DOMAINS_MAX];
+static bool ready[DOMAINS_MAX];
+static unsigned ndomains;
+
+static bool same_name(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* The program called `name` in the image's archive (every entry bounds-checked). */
+static const char *find_program(const char *name, const void **elf, size_t *size)
+{
+	const struct moat_bootinfo *bi = alloc_bootinfo();
+	const struct moat_programs *p = (const struct moat_programs *)(uintptr_t)bi->programs;
+
+	if (bi->programs_size < sizeof(*p) || p->magic != MOAT_PROGRAMS_MAGIC ||
+	    p->count > (bi->programs_size - sizeof(*p)) / sizeof(p->entry[0]))
+		return "the image's program archive is missing or corrupt";
+	for (uint64_t i = 0; i < p->count; i++) {
+		const struct moat_program_entry *e = &p->entry[i];
+
+		if (e->name[MOAT_PROGRAM_NAME_MAX - 1] || e->offset > bi->programs_size ||
+		    e->size > bi->programs_size - e->offset)
+			return "a corrupt entry in the image's program archive";
+		if (same_name(e->name, name)) {
+			*elf = (const uint8_t *)p + e->offset;
+			*size = e->size;
+			return NULL;
+		}
+	}
+	return "no program of that name in the image";
+}
+
+static const char *create(unsigned i, moat_cptr_t ep)
+{
+	struct domain *d = &domains[i];
+	const void *elf;
+	size_t size;
+	const char *err = find_program(sys_domains[i].name, &elf, &size);
+
+	*d = (struct domain){ .sys = &sys_domains[i], .badge = i + 1 };
+	return err ? err : loader_create(d, elf, size, ep);
+}
+
+/* One side of a channel: `d` learns of `peer`, whose inbox it may signal. */
+static const char *add_end(struct domain *d, const struct domain *peer, uint64_t shared,
+			   uint64_t size, bool notify, unsigned peer_index)
+{
+	struct moat_channel_info *c = &d->info.channel[d->info.channel_count];
+	moat_word_t slot = MOAT_DOMAIN_SLOT_CHANNEL0 + d->info.channel_count;
+
+	if (d->info.channel_count == MOAT_DOMAIN_MAX_CHANNELS ||
+	    slot >= MOAT_DOMAIN_CSPACE_SLOTS)
+		return "too many channels";
+	for (size_t i = 0; i + 1 < MOAT_DOMAIN_NAME_MAX && peer->sys->name[i]; i++)
+		c->peer[i] = peer->sys->name[i];
+	c->shared = size ? shared : 0;
+	c->shared_size = size;
+	if (notify) {
+		if (alloc_mint(d->cspace, slot, peer->inbox, MOAT_RIGHT_WRITE,
+			       MOAT_DOMAIN_CHANNEL_BIT(peer_index)) != MOAT_OK)
+			return "cannot give the peer's notification";
+		c->signal_slot = slot;
+	}
+	d->info.channel_count++;
+	return NULL;
+}
+
+/* Shared pages, mapped in both, at each side's next free shared address. */
+static const char *share(struct domain *a, struct domain *b, uint64_t pages)
+{
+	for (uint64_t k = 0; k < pages; k++) {
+		moat_cptr_t frame, copy;
+		const char *err = space_new_page(a->vspace, a->shared_next + k * SPACE_PAGE,
+						 MOAT_RIGHT_READ | MOAT_RIGHT_WRITE, 0, NULL, 0, 0,
+						 &frame);
+
+		if (err)
+			return err;
+		if (alloc_derive(frame, MOAT_RIGHTS_ALL, 0, &copy) != MOAT_OK ||
+		    space_map(copy, b->vspace, b->shared_next + k * SPACE_PAGE,
+			      MOAT_RIGHT_READ | MOAT_RIGHT_WRITE, 0) != MOAT_OK)
+			return "cannot map the shared memory";
+	}
+	return NULL;
+}
+
+static const char *connect(const struct sys_channel *c)
+{
+	struct domain *a, *b;
+	uint64_t bytes = c->shared_pages * SPACE_PAGE;
+	unsigned ia, ib;
+	const char *err;
+
+	if (c->a >= ndomains || c->b >= ndomains || c->a == c->b || !ready[c->a] ||
+	    !ready[c->b])
+		return "a channel to a domain that is not there";
+	a = &domains[c->a];
+	b = &domains[c->b];
+	ia = (unsigned)a->info.channel_count;
+	ib = (unsigned)b->info.channel_count;
+	if ((err = share(a, b, c->shared_pages)) ||
+	    (err = add_end(a, b, a->shared_next, bytes, c->notify, ib)) ||
+	    (err = add_end(b, a, b->shared_next, bytes, c->notify, ia)))
+		return err;
+	a->shared_next += bytes;
+	b->shared_next += bytes;
+	return NULL;
+}
+
+void domains_build(moat_cptr_t ep)
+{
+	const char *err;
+
+	ndomains = sys_domain_count < DOMAINS_MAX ? sys_domain_count : DOMAINS_MAX;
+	moat_printf("root: system '%s': %u domains, %u channels\n", sys_name, sys_domain_count,
+		    sys_channel_count);
+	for (unsigned i = 0; i < ndomains; i++) {
+		if ((err = create(i, ep)))
+			moat_printf("root: domain '%s' not started: %s\n", sys_domains[i].name, err);
+		ready[i] = !err;
+	}
+	for (unsigned c = 0; c < sys_channel_count; c++) {
+		if ((err = connect(&sys_channels[c])))
+			moat_printf("root: channel %u not made: %s\n", c, err);
+	}
+	for (unsigned i = 0; i < ndomains; i++) {
+		if (!ready[i])
+			continue;
+		if ((err = loader_start(&domains[i]))) {
+			moat_printf("root: domain '%s' not started: %s\n", sys_domains[i].name, err);
+			ready[i] = false;
+			continue;
+		}
+		moat_printf("root: started '%s' in an address space of its own\n",
+			    sys_domains[i].name);
+	}
+}
+
+const struct domain *domains_by_badge(moat_word_t badge)
+{
+	return badge >= 1 && badge <= ndomains && ready[badge - 1] ? &domains[badge - 1] : NULL;
+}

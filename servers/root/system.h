@@ -1,0 +1,60 @@
+/*
+ * The system the root server builds, as static data generated at build
+ * time by moat-sysgen from the validated description (docs/system.md).
+ * Indices between the tables are checked by the generator; the root server
+ * still bounds-checks them before use.
+ */
+#ifndef MOAT_ROOT_SYSTEM_H
+#define MOAT_ROOT_SYSTEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A platform device given to a driver domain (from the device tree). */
+struct sys_device {
+	const char *name; /* device-tree node name */
+	uint64_t paddr;   /* MMIO base; the domain gets the pages covering it */
+	uint64_t size;
+	uint32_t irq;     /* INTID, 0: none */
+};
+
+struct sys_domain {
+	const char *name;      /* also its program's name in the image's archive */
+	uint8_t priority;
+	uint64_t budget_us;    /* 0 with period_us 0: no scheduling context */
+	uint64_t period_us;
+	uint64_t stack_pages;
+	uint64_t heap_pages;
+	const struct sys_device *device; /* a driver domain's device, else NULL */
+};
+
+/* Shared memory and/or a notification between domains a and b (indices). */
+struct sys_channel {
+	uint16_t a;
+	uint16_t b;
+	uint64_t shared_pages; /* 0: none */
+	bool notify;
+};
+
+/* A guest: validated now, started by the virtual-machine support. */
+struct sys_guest {
+	const char *name;
+	const char *kernel;
+	const char *initrd;   /* NULL: none */
+	const char *bootargs; /* "" if none */
+	uint64_t memory;      /* bytes */
+	uint32_t vcpus;
+	const char *disk;     /* NULL: none */
+	bool net;
+	bool console;
+};
+
+extern const char sys_name[];
+extern const struct sys_domain sys_domains[];
+extern const unsigned sys_domain_count;
+extern const struct sys_channel sys_channels[];
+extern const unsigned sys_channel_count;
+extern const struct sys_guest sys_guests[];
+extern const unsigned sys_guest_count;
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * What a domain started by the root server finds at start: its layout and
+ * a read-only page describing the resources its system description gave it
+ * (docs/system.md). x0 at entry (the argument of main) points at that page.
+ */
+#ifndef MOAT_DOMAIN_H
+#define MOAT_DOMAIN_H
+
+#include <moat/bootinfo.h>
+#include <moat/types.h>
+
+#define MOAT_DOMAIN_INFO 0x10001000ull     /* struct moat_domain_info, read-only */
+#define MOAT_DOMAIN_HEAP 0x30000000ull     /* heap pages, read-write, zeroed */
+#define MOAT_DOMAIN_SHARED 0x40000000ull   /* channels' shared memory, in channel order */
+#define MOAT_DOMAIN_DEVICE 0x60000000ull   /* a driver domain's device pages (uncached) */
+
+#define MOAT_DOMAIN_INFO_MAGIC 0x4f464e494e4d4f44ull /* "DOMNINFO" */
+#define MOAT_DOMAIN_NAME_MAX 32
+#define MOAT_DOMAIN_MAX_CHANNELS 8
+
+/* Fixed slots of a domain's CSpace (16 slots). */
+enum moat_domain_slot {
+	MOAT_DOMAIN_SLOT_ROOT = 1,        /* endpoint to the root server (write), also the fault endpoint */
+	MOAT_DOMAIN_SLOT_INBOX = 2,       /* the domain's own notification (read) */
+	MOAT_DOMAIN_SLOT_IRQ = 3,         /* a driver domain's IRQHandler */
+	MOAT_DOMAIN_SLOT_CHANNEL0 = 4,    /* channel i: the peer's inbox (write), slot 4 + i */
+	MOAT_DOMAIN_CSPACE_SLOTS = 16,
+};
+
+/* The inbox word: bit 0 the device interrupt, bit 1 + i a signal on channel i. */
+#define MOAT_DOMAIN_IRQ_BIT 1ull
+#define MOAT_DOMAIN_CHANNEL_BIT(i) (2ull << (i))
+
+struct moat_channel_info {
+	char peer[MOAT_DOMAIN_NAME_MAX]; /* the other domain's name */
+	uint64_t shared;                 /* address of the shared memory, 0: none */
+	uint64_t shared_size;            /* bytes */
+	uint64_t signal_slot;            /* the peer's inbox, 0: no notification */
+};
+
+struct moat_domain_info {
+	uint64_t magic;
+	char name[MOAT_DOMAIN_NAME_MAX];
+	uint64_t heap_size;     /* at MOAT_DOMAIN_HEAP */
+	uint64_t device;        /* address of the device's registers (not page aligned), 0: none */
+	uint64_t device_paddr;  /* physical address of those registers */
+	uint64_t device_size;
+	uint64_t device_irq;    /* INTID, 0: none */
+	uint64_t channel_count;
+	struct moat_channel_info channel[MOAT_DOMAIN_MAX_CHANNELS];
+};
+
+_Static_assert(sizeof(struct moat_channel_info) == 56, "domain info ABI");
+_Static_assert(sizeof(struct moat_domain_info) <= 4096, "domain info fits one page");
+
+#endif

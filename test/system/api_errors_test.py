@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Mistakes in a system declared through the CMake API fail configuration
+(API misuse) or the build (what moat-sysgen finds), each with its own
+message naming the declaration. Every case is a small out-of-tree project
+written by this test; the test checks the message text, not just failure.
+
+usage: api_errors_test.py MOAT_SOURCE_DIR MOAT_SYSGEN
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HEAD = """cmake_minimum_required(VERSION 3.25)
+include({moat}/cmake/Moat.cmake)
+project(bad C ASM)
+moat_sdk()
+moat_program(app SOURCES app.c)
+"""
+
+APP = "int main(void *arg) { (void)arg; return 0; }\n"
+
+# (name, declarations, stage that must fail, message fragment)
+CASES = [
+    ("missing_program", "moat_domain(NAME a PRIORITY 1)\n", "configure",
+     "moat_domain(a): PROGRAM is missing"),
+    ("program_not_a_target", "moat_domain(NAME a PROGRAM nothing PRIORITY 1)\n", "configure",
+     "moat_domain(a): PROGRAM 'nothing' is not a program target"),
+    ("bad_name", "moat_domain(NAME 9lives PROGRAM app PRIORITY 1)\n", "configure",
+     "moat_domain(9lives): the name must be an identifier"),
+    ("bad_size", "moat_domain(NAME a PROGRAM app PRIORITY 1 STACK 4G)\n", "configure",
+     "moat_domain(a): size '4G' is not a number of bytes"),
+    ("driver_without_device", "moat_driver_domain(NAME d PROGRAM app PRIORITY 1)\n",
+     "configure", "moat_driver_domain(d): DEVICE is missing"),
+    ("empty_channel", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n"
+     "moat_domain(NAME b PROGRAM app PRIORITY 1)\nmoat_channel(a b)\n", "configure",
+     "moat_channel(a b): a channel needs SHARED_MEMORY, NOTIFY or both"),
+    ("unknown_platform", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n", "configure",
+     "unknown PLATFORM 'raspberry'"),
+    ("priority_in_build", "moat_domain(NAME a PROGRAM app PRIORITY 300)\n", "build",
+     "domain 'a': priority 300 is outside 0-255"),
+    ("device_twice_in_build",
+     "moat_driver_domain(NAME d1 DEVICE pl031@9010000 PROGRAM app PRIORITY 1)\n"
+     "moat_driver_domain(NAME d2 DEVICE pl031@9010000 PROGRAM app PRIORITY 1)\n", "build",
+     "driver 'd2': device 'pl031@9010000' is already given to driver 'd1'"),
+]
+
+
+def run_case(moat, sysgen, work, name, decls, stage, fragment):
+    src, build = os.path.join(work, name), os.path.join(work, name + "-build")
+    os.mkdir(src)
+    platform = "raspberry" if name == "unknown_platform" else "qemu-virt"
+    with open(os.path.join(src, "CMakeLists.txt"), "w") as f:
+        f.write(HEAD.format(moat=moat) + decls +
+                f"moat_system(NAME bad PLATFORM {platform})\n")
+    with open(os.path.join(src, "app.c"), "w") as f:
+        f.write(APP)
+    conf = subprocess.run(["cmake", "-S", src, "-B", build, "-G", "Ninja",
+                           f"-DMOAT_SYSGEN={sysgen}"], capture_output=True, text=True)
+    out = conf.stdout + conf.stderr
+    if stage == "build":
+        if conf.returncode != 0:
+            return f"configure failed, the build was to fail:\n{out[-2000:]}"
+        b = subprocess.run(["cmake", "--build", build], capture_output=True, text=True)
+        out, rc = b.stdout + b.stderr, b.returncode
+    else:
+        rc = conf.returncode
+    if rc == 0:
+        return f"{stage} succeeded"
+    if fragment not in " ".join(out.split()):
+        return f"{stage} failed without '{fragment}':\n{out[-2000:]}"
+    return None
+
+
+def main():
+    moat, sysgen = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    work = tempfile.mkdtemp(prefix="moat-api-")
+    failed = 0
+    try:
+        for case in CASES:
+            err = run_case(moat, sysgen, work, *case)
+            print(f"{'FAIL' if err else 'ok  '} {case[0]}" + (f": {err}" if err else ""))
+            failed += err is not None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{len(CASES) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
