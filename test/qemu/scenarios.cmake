@@ -12,7 +12,8 @@
 #     [EXPECT <regex>...]               must appear in the serial output, in order
 #     [TIMEOUT <seconds>]
 #     [QEMU_ARGS <extra QEMU arguments>...]
-#     [LABEL <ctest label>])               default `qemu`; `bench` for ./moat bench
+#     [LABEL <ctest label>]             default `qemu`; `bench` for ./moat bench
+#     [SERIAL])                         run alone (tests that measure wall time)
 
 moat_qemu_test(boot
     SOURCES boot/boot_test.c
@@ -97,6 +98,7 @@ moat_qemu_test(vspace
 # enforcement by scheduling contexts (the share is measured), and the
 # SchedControl rules.
 moat_qemu_test(sched
+    SERIAL
     ROOTSERVER_SOURCES sched/sched_test.c
     EXPECT "sched: round robin over 300 ms"
            "sched: budget 2 ms / 10 ms over 500 ms: spinner share"

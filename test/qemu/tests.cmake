@@ -2,7 +2,7 @@
 # ctest test (label `qemu`) that boots its image under QEMU and checks the
 # exit status (semihosting) and the serial output.
 function(moat_qemu_test name)
-  cmake_parse_arguments(ARG "" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT"
+  cmake_parse_arguments(ARG "SERIAL" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT"
                         ${ARGN})
   if(NOT ARG_IMAGE)
     set(ARG_IMAGE test/qemu/qemu_${name}.img)
@@ -32,6 +32,10 @@ function(moat_qemu_test name)
           ${expects})
   math(EXPR ctest_timeout "${ARG_TIMEOUT} + 30")
   set_tests_properties(qemu.${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ctest_timeout})
+  if(ARG_SERIAL)
+    # It measures shares of wall-clock time: nothing else may run beside it.
+    set_tests_properties(qemu.${name} PROPERTIES RUN_SERIAL TRUE)
+  endif()
 endfunction()
 
 include(${CMAKE_CURRENT_LIST_DIR}/scenarios.cmake)
