@@ -274,10 +274,50 @@ static void check_memory(const struct desc *desc, const struct platform *plat, s
 			(ull)plat->ram_size);
 }
 
+/*
+ * What the root server can build (servers/root/domains.h DOMAINS_MAX,
+ * moat/domain.h MOAT_DOMAIN_MAX_CHANNELS): more is refused here, not at boot.
+ */
+#define ROOT_MAX_DOMAINS 16
+#define ROOT_MAX_CHANNELS 8
+
+static unsigned channels_of(const struct desc *desc, const char *name)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *c = &desc->decls[i];
+
+		n += c->kind == DESC_CHANNEL && (!strcmp(c->name, name) || !strcmp(c->peer, name));
+	}
+	return n;
+}
+
+static void check_limits(const struct desc *desc, struct diag *d)
+{
+	unsigned domains = 0;
+
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *decl = &desc->decls[i];
+		unsigned n;
+
+		if (!desc_is_domain(decl))
+			continue;
+		if (++domains == ROOT_MAX_DOMAINS + 1)
+			diag_error(d, decl->where,
+				   "%s '%s': more than %d domains and drivers in one system",
+				   KIND(decl), decl->name, ROOT_MAX_DOMAINS);
+		if ((n = channels_of(desc, decl->name)) > ROOT_MAX_CHANNELS)
+			diag_error(d, decl->where, "%s '%s': %u channels, at most %d per domain",
+				   KIND(decl), decl->name, n, ROOT_MAX_CHANNELS);
+	}
+}
+
 void validate_system(const struct desc *desc, const struct platform *plat, struct diag *d)
 {
 	check_system(desc, d);
 	check_names(desc, d);
+	check_limits(desc, d);
 	for (size_t i = 0; i < desc->count; i++) {
 		const struct desc_decl *decl = &desc->decls[i];
 
