@@ -6,11 +6,12 @@
 #include "panic.h"
 #include "sched_context.h"
 
-static struct sched ready;
+/* The ready queues (thread.h); fastpath.S reads them, only this file changes them. */
+struct sched thread_ready;
 
 void thread_init(void)
 {
-	sched_init(&ready);
+	sched_init(&thread_ready);
 }
 
 /* Runnable, and its scheduling context lets it run: queued, or current. */
@@ -23,13 +24,13 @@ void thread_make_runnable(struct tcb *t)
 {
 	t->state = THREAD_RUNNABLE;
 	if (!t->run.queued && sched_context_can_run(t) && t != thread_current())
-		sched_enqueue(&ready, &t->run, t->priority);
+		sched_enqueue(&thread_ready, &t->run, t->priority);
 }
 
 void thread_block(struct tcb *t, enum thread_state state)
 {
 	t->state = state;
-	sched_dequeue(&ready, &t->run);
+	sched_dequeue(&thread_ready, &t->run);
 }
 
 void thread_yield(void)
@@ -37,12 +38,12 @@ void thread_yield(void)
 	struct tcb *t = thread_current();
 
 	if (t && eligible(t) && !t->run.queued)
-		sched_enqueue(&ready, &t->run, t->priority);
+		sched_enqueue(&thread_ready, &t->run, t->priority);
 }
 
 bool thread_has_peer(const struct tcb *t)
 {
-	return sched_has_peer(&ready, &t->run, t->priority);
+	return sched_has_peer(&thread_ready, &t->run, t->priority);
 }
 
 struct tcb *thread_choose(void)
@@ -53,13 +54,13 @@ struct tcb *thread_choose(void)
 
 	if (prev && eligible(prev) && !prev->run.queued) {
 		/* Still the highest (ties go to the running thread, as at a queue head). */
-		if ((int)prev->priority >= sched_highest(&ready))
+		if ((int)prev->priority >= sched_highest(&thread_ready))
 			return prev;
-		sched_enqueue_head(&ready, &prev->run, prev->priority);
+		sched_enqueue_head(&thread_ready, &prev->run, prev->priority);
 	}
-	if ((l = sched_pick(&ready))) {
+	if ((l = sched_pick(&thread_ready))) {
 		t = (struct tcb *)((char *)l - offsetof(struct tcb, run));
-		sched_dequeue(&ready, l);
+		sched_dequeue(&thread_ready, l);
 	}
 	cpu->current = t;
 	return t;
@@ -69,7 +70,7 @@ bool thread_would_choose(const struct tcb *t, bool current_stays)
 {
 	const struct tcb *prev = thread_current();
 
-	return sched_context_can_run(t) && (int)t->priority > sched_highest(&ready) &&
+	return sched_context_can_run(t) && (int)t->priority > sched_highest(&thread_ready) &&
 	       !(current_stays && prev && eligible(prev) && t->priority <= prev->priority);
 }
 
@@ -79,7 +80,7 @@ void thread_switch_to(struct tcb *t)
 	struct tcb *prev = cpu->current;
 
 	if (prev && eligible(prev))
-		sched_enqueue_head(&ready, &prev->run, prev->priority); /* preempted */
+		sched_enqueue_head(&thread_ready, &prev->run, prev->priority); /* preempted */
 	t->state = THREAD_RUNNABLE;
 	cpu->current = t;
 }
@@ -180,9 +181,9 @@ void thread_check(void)
 	const struct tcb *cur = thread_current();
 
 	CHECK(!cur || !cur->run.queued);
-	sched_check(&ready);
-	for (int p = sched_highest(&ready); p >= 0; p--) {
-		for (struct sched_link *l = ready.queues[p].head; l; l = l->next) {
+	sched_check(&thread_ready);
+	for (int p = sched_highest(&thread_ready); p >= 0; p--) {
+		for (struct sched_link *l = thread_ready.queues[p].head; l; l = l->next) {
 			const struct tcb *t = (const struct tcb *)((const char *)l -
 								   offsetof(struct tcb, run));
 

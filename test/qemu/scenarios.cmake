@@ -147,6 +147,13 @@ moat_qemu_test(kernel_fuzz_long
            "KTEST PASS"
            "kernel invariants held at [0-9]+ checks")
 
+# The IPC fastpaths at their edges keep the general path's semantics.
+moat_qemu_test(fastpath
+    ROOTSERVER_SOURCES fastpath/fastpath_test.c
+    EXPECT "fastpath: 31 calls served by 3 queued servers in FIFO order"
+           "fastpath: a busy lower-priority server answers both of its callers"
+           "KTEST PASS")
+
 # Capability transfer over IPC with the grant right.
 moat_qemu_test(grant
     ROOTSERVER_SOURCES grant/grant_test.c

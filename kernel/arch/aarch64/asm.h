@@ -55,8 +55,48 @@
 /* struct cpu (kernel/src/arch/cpu.h): the current thread, the kernel stack. */
 #define CPU_CURRENT 8
 #define CPU_KSTACK 16
+/* For fastpath.S, checked against the C definitions in traps.c. */
+#define TCB_FAULT_LABEL 280
+#define TCB_WAIT_NEXT 344 /* wait_prev follows */
+#define TCB_WAIT_PREV 352
+#define TCB_WAITING_ON 360
+#define TCB_IPC_BADGE 368 /* is_call and can_grant follow */
+#define TCB_IPC_REPLY 384
+#define TCB_STATE 392
+#define TCB_PRIORITY 396
+#define TCB_CSPACE 400 /* struct cap */
+#define TCB_VSPACE 464
+#define TCB_SC 608
+#define TCB_BOUND 616
+#define CAP_EXTRA 4
+#define CAP_OBJ 8 /* data follows */
+#define CTE_SIZE_BITS 6
+#define EP_SENDERS 0
+#define EP_RECEIVERS 16 /* head, tail */
+#define REPLY_CALLER 0 /* receiver follows */
+#define REPLY_RECEIVER 8
+#define CPU_RUN_START 48 /* slice_used follows */
+#define SCHED_TOP 0
+#define SCHED_WORDS 8
+#define THREAD_STATE_RUNNABLE 1
+#define THREAD_STATE_BLOCKED_RECV 4
+#define THREAD_STATE_BLOCKED_REPLY 5
+#define CAP_TYPE_CNODE 2
+#define CAP_TYPE_ENDPOINT 4
+#define CAP_TYPE_REPLY 6
+#define CAP_TYPE_VSPACE 11
+#define RIGHT_READ_BIT 0
+#define RIGHT_WRITE_BIT 1
+/* Message info fields (the layout of moat/types.h, moat_msginfo). */
+#define MSGINFO_EXTRA_CAPS_MASK 0x180
+#define MSGINFO_CAPS_MASK 0xf80 /* extra_caps and caps_unwrapped */
+#define MSGINFO_LENGTH_MASK 0x7f
+
 /* Entries of fastpath_table (fastpath.h): system calls 0-31 (ccmp's range). */
 #define FASTPATH_TABLE_ENTRIES 32
+/* The system calls fastpath.S takes (moat/syscall.h). */
+#define MOAT_SYS_CALL_ASM 1
+#define MOAT_SYS_REPLY_RECV_ASM 2
 /* ESR_EL2.EC of an SVC from AArch64. */
 #define ESR_EC_SHIFT 26
 #define ESR_EC_SVC64_ASM 0x15
@@ -70,5 +110,19 @@
 #define FRAME_ESR (35 * 8)
 #define FRAME_FAR (36 * 8)
 #define FRAME_SIZE (38 * 8)
+
+#ifdef __ASSEMBLER__
+/* The rest of a thread's registers into its context at \ctx (x2, x3 scratch). */
+.macro save_rest ctx
+	stp	x20, x21, [\ctx, #CTX_X(20)]
+	stp	x22, x23, [\ctx, #CTX_X(22)]
+	stp	x24, x25, [\ctx, #CTX_X(24)]
+	stp	x26, x27, [\ctx, #CTX_X(26)]
+	stp	x28, x29, [\ctx, #CTX_X(28)]
+	mrs	x2, sp_el0
+	mrs	x3, tpidr_el0
+	stp	x2, x3, [\ctx, #CTX_SP]
+.endm
+#endif
 
 #endif

@@ -8,18 +8,68 @@
 #include "arch/irq.h"
 #include "arch/vspace.h"
 #include "asm.h"
+#include "cap.h"
 #include "endpoint.h"
 #include "esr.h"
 #include "fastpath.h"
 #include "irq.h"
 #include "kprintf.h"
 #include "panic.h"
+#include "reply.h"
+#include "sched.h"
 #include "schedule.h"
 #include "sysreg.h"
 #include "syscall.h"
 #include "thread.h"
 
 _Static_assert(FASTPATH_TABLE_SIZE == FASTPATH_TABLE_ENTRIES, "asm.h FASTPATH_TABLE_ENTRIES");
+
+/* What fastpath.S knows of the kernel's structures (asm.h). */
+#define ASM_OFFSET(type, field, value) \
+	_Static_assert(offsetof(type, field) == (value), "asm.h " #value)
+ASM_OFFSET(struct tcb, fault.label, TCB_FAULT_LABEL);
+ASM_OFFSET(struct tcb, wait_next, TCB_WAIT_NEXT);
+ASM_OFFSET(struct tcb, wait_prev, TCB_WAIT_PREV);
+ASM_OFFSET(struct tcb, waiting_on, TCB_WAITING_ON);
+ASM_OFFSET(struct tcb, ipc.badge, TCB_IPC_BADGE);
+ASM_OFFSET(struct tcb, ipc.is_call, TCB_IPC_BADGE + 8);
+ASM_OFFSET(struct tcb, ipc.can_grant, TCB_IPC_BADGE + 9);
+ASM_OFFSET(struct tcb, ipc.reply, TCB_IPC_REPLY);
+ASM_OFFSET(struct tcb, state, TCB_STATE);
+ASM_OFFSET(struct tcb, priority, TCB_PRIORITY);
+ASM_OFFSET(struct tcb, cspace.cap, TCB_CSPACE);
+ASM_OFFSET(struct tcb, vspace.cap, TCB_VSPACE);
+ASM_OFFSET(struct tcb, sc, TCB_SC);
+ASM_OFFSET(struct tcb, bound, TCB_BOUND);
+ASM_OFFSET(struct cap, type, 0);
+ASM_OFFSET(struct cap, rights, 1);
+ASM_OFFSET(struct cap, bits, 2);
+ASM_OFFSET(struct cap, flags, 3);
+ASM_OFFSET(struct cap, extra, CAP_EXTRA);
+ASM_OFFSET(struct cap, obj, CAP_OBJ);
+ASM_OFFSET(struct cap, data, CAP_OBJ + 8);
+ASM_OFFSET(struct endpoint, senders, EP_SENDERS);
+ASM_OFFSET(struct endpoint, receivers.head, EP_RECEIVERS);
+ASM_OFFSET(struct endpoint, receivers.tail, EP_RECEIVERS + 8);
+ASM_OFFSET(struct reply, caller, REPLY_CALLER);
+ASM_OFFSET(struct reply, receiver, REPLY_RECEIVER);
+ASM_OFFSET(struct cpu, run_start, CPU_RUN_START);
+ASM_OFFSET(struct cpu, slice_used, CPU_RUN_START + 8);
+ASM_OFFSET(struct sched, top, SCHED_TOP);
+ASM_OFFSET(struct sched, words, SCHED_WORDS);
+_Static_assert(sizeof(struct cte) == 1u << CTE_SIZE_BITS, "asm.h CTE_SIZE_BITS");
+_Static_assert(sizeof(((struct tcb *)0)->state) == 4 && THREAD_RUNNABLE == THREAD_STATE_RUNNABLE &&
+		       THREAD_BLOCKED_RECV == THREAD_STATE_BLOCKED_RECV &&
+		       THREAD_BLOCKED_REPLY == THREAD_STATE_BLOCKED_REPLY,
+	       "asm.h THREAD_STATE_*");
+_Static_assert(CAP_CNODE == CAP_TYPE_CNODE && CAP_ENDPOINT == CAP_TYPE_ENDPOINT &&
+		       CAP_REPLY == CAP_TYPE_REPLY && CAP_VSPACE == CAP_TYPE_VSPACE,
+	       "asm.h CAP_TYPE_*");
+_Static_assert(MOAT_RIGHT_READ == 1u << RIGHT_READ_BIT && MOAT_RIGHT_WRITE == 1u << RIGHT_WRITE_BIT,
+	       "asm.h RIGHT_*_BIT");
+_Static_assert(MOAT_MSG_REGISTERS == 4 && MOAT_SYS_CALL == MOAT_SYS_CALL_ASM &&
+		       MOAT_SYS_REPLY_RECV == MOAT_SYS_REPLY_RECV_ASM,
+	       "fastpath.S: MR0-MR3 in x2-x5, the system call numbers");
 
 static const char *const vector_names[16] = {
 	"synchronous, current EL with SP_EL0", "IRQ, current EL with SP_EL0",

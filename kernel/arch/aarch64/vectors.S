@@ -30,9 +30,12 @@
 	b	trap_common
 .endm
 
-/* From EL0: x0-x19, x30, PC and SPSR into the context at SP. */
-.macro uentry label
-	.balign	0x80
+/*
+ * From EL0: x0-x19, x30, PC and SPSR into the context at SP; x19 then
+ * holds the context. x16-x18 are the scratch registers here: x0-x7 are
+ * still the caller's when a system call reaches fastpath.S.
+ */
+.macro save_entry
 	stp	x0, x1, [sp, #CTX_X(0)]
 	stp	x2, x3, [sp, #CTX_X(2)]
 	stp	x4, x5, [sp, #CTX_X(4)]
@@ -44,28 +47,44 @@
 	stp	x16, x17, [sp, #CTX_X(16)]
 	stp	x18, x19, [sp, #CTX_X(18)]
 	str	x30, [sp, #CTX_X(30)]
-	mrs	x0, elr_el2
-	mrs	x1, spsr_el2
-	stp	x0, x1, [sp, #CTX_PC]
-	/* x19: the context; SP: the kernel stack, empty. */
+	mrs	x16, elr_el2
+	mrs	x17, spsr_el2
+	stp	x16, x17, [sp, #CTX_PC]
 	mov	x19, sp
+.endm
+
+/*
+ * Synchronous from EL0: a system call goes to the assembly fastpath (Call,
+ * ReplyRecv) or to the table (fastpath_c); anything else is a fault.
+ */
+.macro uentry_sync
+	.balign	0x80
+	save_entry
+	mrs	x18, esr_el2
+	lsr	x18, x18, #ESR_EC_SHIFT
+	cmp	x18, #ESR_EC_SVC64_ASM
+	b.ne	el0_other
+	cmp	x7, #MOAT_SYS_REPLY_RECV_ASM
+	b.hi	fastpath_c
+	cmp	x7, #MOAT_SYS_CALL_ASM
+	b.eq	fastpath_call_asm
+	b.hi	fastpath_reply_recv_asm
+	b	fastpath_c
+.endm
+
+.macro uentry_irq
+	.balign	0x80
+	save_entry
+	b	el0_irq
+.endm
+
+/* SP: this CPU's kernel stack, empty. */
+.macro to_kernel_stack
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_KSTACK]
 	mov	sp, x0
-	b	\label
 .endm
 
-/* The rest of a thread's registers into its context at \ctx (x2, x3 scratch). */
-.macro save_rest ctx
-	stp	x20, x21, [\ctx, #CTX_X(20)]
-	stp	x22, x23, [\ctx, #CTX_X(22)]
-	stp	x24, x25, [\ctx, #CTX_X(24)]
-	stp	x26, x27, [\ctx, #CTX_X(26)]
-	stp	x28, x29, [\ctx, #CTX_X(28)]
-	mrs	x2, sp_el0
-	mrs	x3, tpidr_el0
-	stp	x2, x3, [\ctx, #CTX_SP]
-.endm
 
 	.section .text.vectors, "ax"
 	.balign	0x800
@@ -79,8 +98,8 @@ exception_vectors:
 	ventry	5
 	ventry	6
 	ventry	7
-	uentry	el0_sync	/* lower EL, AArch64: sync */
-	uentry	el0_irq		/* irq */
+	uentry_sync		/* lower EL, AArch64: sync */
+	uentry_irq		/* irq */
 	ventry	10
 	ventry	11
 	ventry	12	/* lower EL, AArch32 */
@@ -92,20 +111,20 @@ exception_vectors:
  * A system call goes through fastpath_table (x7 is still the caller's
  * number): an entry completes the call and returns the context to resume,
  * or returns NULL for the general path; a NULL entry goes there at once.
+ * fastpath.S branches here for what it does not take.
  */
-el0_sync:
-	mrs	x0, esr_el2
-	lsr	x0, x0, #ESR_EC_SHIFT
-	cmp	x0, #ESR_EC_SVC64_ASM
-	ccmp	x7, #(FASTPATH_TABLE_ENTRIES - 1), #2, eq /* not an SVC: "higher" */
-	b.hi	el0_other
+	.global	fastpath_c
+fastpath_c:
+	to_kernel_stack
+	cmp	x7, #(FASTPATH_TABLE_ENTRIES - 1)
+	b.hi	el0_other_svc
 	adrp	x1, fastpath_table
 	add	x1, x1, :lo12:fastpath_table
 	ldr	x1, [x1, x7, lsl #3]
-	cbz	x1, el0_other
+	cbz	x1, el0_other_svc
 	mov	x0, x19
 	blr	x1
-	cbz	x0, el0_other
+	cbz	x0, el0_other_svc
 	cmp	x0, x19
 	b.ne	el0_switch
 	/*
@@ -135,9 +154,12 @@ el0_switch:
 
 /* A fault, or a system call for the general path. */
 el0_other:
+	to_kernel_stack
+el0_other_svc:
 	mov	x0, #8
 	b	el0_general
 el0_irq:
+	to_kernel_stack
 	mov	x0, #9
 el0_general:
 	save_rest x19

@@ -42,17 +42,21 @@ static void tlb_flush_asid(uint16_t asid)
 			 : "memory");
 }
 
+/* One CPU: what TTBR0 holds (also read and written by fastpath.S). */
+uint64_t vspace_active_ttbr;
+
 void arch_vspace_activate(const struct cap *vspace)
 {
-	static uint64_t active; /* one CPU: what TTBR0 holds */
-	uint64_t ttbr = vspace ? kva_to_pa(cap_ptr(vspace)).bits | ((uint64_t)vspace->extra << 48)
-			       : kva_to_pa(empty_table).bits;
+	/* A thread whose VSpace was deleted runs in the empty space: it faults. */
+	uint64_t ttbr = vspace && vspace->type == CAP_VSPACE
+				? kva_to_pa(cap_ptr(vspace)).bits | ((uint64_t)vspace->extra << 48)
+				: kva_to_pa(empty_table).bits;
 
 	/* Same root and ASID: the register already says it (stale entries of a
 	 * freed ASID were flushed when it was freed). */
-	if (ttbr == active)
+	if (ttbr == vspace_active_ttbr)
 		return;
-	active = ttbr;
+	vspace_active_ttbr = ttbr;
 	sysreg_write(ttbr0_el2, ttbr);
 	isb();
 }
