@@ -53,8 +53,8 @@ static int read_indices(struct pv_ring_header *hdr, uint32_t capacity, uint32_t 
 	return PV_OK;
 }
 
-int pv_ring_producer_attach(struct pv_ring_producer *p, void *mem, size_t bytes,
-			    uint32_t capacity, uint32_t entry_size)
+int pv_ring_producer_attach(struct pv_ring_producer *p, void *mem, size_t bytes, uint32_t capacity,
+			    uint32_t entry_size)
 {
 	uint32_t prod, cons;
 	int err = check_area(mem, bytes, capacity, entry_size);
@@ -74,8 +74,8 @@ int pv_ring_producer_attach(struct pv_ring_producer *p, void *mem, size_t bytes,
 	return PV_OK;
 }
 
-int pv_ring_consumer_attach(struct pv_ring_consumer *c, void *mem, size_t bytes,
-			    uint32_t capacity, uint32_t entry_size)
+int pv_ring_consumer_attach(struct pv_ring_consumer *c, void *mem, size_t bytes, uint32_t capacity,
+			    uint32_t entry_size)
 {
 	uint32_t prod, cons;
 	int err = check_area(mem, bytes, capacity, entry_size);

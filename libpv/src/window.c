@@ -57,8 +57,7 @@ int pv_window_add(struct pv_window_set *set, pv_gaddr_t base, uint64_t size, voi
 }
 
 /* The window containing all of [addr, addr + len), or NULL; len is non-zero. */
-static const struct pv_window *find(const struct pv_window_set *set, uint64_t addr,
-				    uint64_t len)
+static const struct pv_window *find(const struct pv_window_set *set, uint64_t addr, uint64_t len)
 {
 	uint32_t count = set->count < PV_WINDOW_MAX ? set->count : PV_WINDOW_MAX;
 
@@ -75,8 +74,8 @@ static const struct pv_window *find(const struct pv_window_set *set, uint64_t ad
 	return NULL;
 }
 
-static const struct pv_window *lookup(const struct pv_window_set *set, uint64_t addr,
-				      uint64_t len, uint32_t perm, int *err)
+static const struct pv_window *lookup(const struct pv_window_set *set, uint64_t addr, uint64_t len,
+				      uint32_t perm, int *err)
 {
 	const struct pv_window *w;
 
@@ -97,8 +96,7 @@ static const struct pv_window *lookup(const struct pv_window_set *set, uint64_t 
 	return w;
 }
 
-int pv_window_check(const struct pv_window_set *set, pv_gaddr_t addr, uint64_t len,
-		    uint32_t perm)
+int pv_window_check(const struct pv_window_set *set, pv_gaddr_t addr, uint64_t len, uint32_t perm)
 {
 	int err;
 
@@ -128,8 +126,7 @@ int pv_window_read(const struct pv_window_set *set, pv_gaddr_t addr, void *dst, 
 	return PV_OK;
 }
 
-int pv_window_write(const struct pv_window_set *set, pv_gaddr_t addr, const void *src,
-		    uint64_t len)
+int pv_window_write(const struct pv_window_set *set, pv_gaddr_t addr, const void *src, uint64_t len)
 {
 	int err;
 	const struct pv_window *w = lookup(set, addr.v, len, PV_WINDOW_WRITE, &err);

@@ -22,19 +22,19 @@
  */
 struct pv_ring_header {
 	/* Written by the producer only. */
-	uint32_t prod;          /* entries before prod have been produced */
-	uint32_t cons_event;    /* producer waits for space: notify when cons passes this */
+	uint32_t prod;	     /* entries before prod have been produced */
+	uint32_t cons_event; /* producer waits for space: notify when cons passes this */
 	uint8_t pad0[56];
 	/* Written by the consumer only. */
-	uint32_t cons;          /* entries before cons have been consumed */
-	uint32_t prod_event;    /* consumer waits for entries: notify when prod passes this */
+	uint32_t cons;	     /* entries before cons have been consumed */
+	uint32_t prod_event; /* consumer waits for entries: notify when prod passes this */
 	uint8_t pad1[56];
 };
 
-#define PV_RING_HEADER_BYTES 128u
-#define PV_RING_ALIGN 64u                   /* the shared area's alignment */
-#define PV_RING_MAX_CAPACITY (1u << 24)     /* keeps index distances far below 2^31 */
-#define PV_RING_MAX_ENTRY_BYTES 4096u       /* entry sizes are multiples of 8 up to this */
+#define PV_RING_HEADER_BYTES	128u
+#define PV_RING_ALIGN		64u	   /* the shared area's alignment */
+#define PV_RING_MAX_CAPACITY	(1u << 24) /* keeps index distances far below 2^31 */
+#define PV_RING_MAX_ENTRY_BYTES 4096u	   /* entry sizes are multiples of 8 up to this */
 
 _Static_assert(sizeof(struct pv_ring_header) == PV_RING_HEADER_BYTES, "ring ABI");
 _Static_assert(offsetof(struct pv_ring_header, prod) == 0, "ring ABI");
@@ -46,11 +46,11 @@ _Static_assert(offsetof(struct pv_ring_header, prod_event) == 68, "ring ABI");
 struct pv_ring_producer {
 	struct pv_ring_header *hdr;
 	uint8_t *slots;
-	uint32_t mask;          /* capacity - 1 */
+	uint32_t mask; /* capacity - 1 */
 	uint32_t entry_size;
-	uint32_t prod;          /* authoritative: the shared copy is write-only */
-	uint32_t cons_seen;     /* last checked value of the consumer's index */
-	uint32_t kicked;        /* prod when the producer last decided on a notification */
+	uint32_t prod;	    /* authoritative: the shared copy is write-only */
+	uint32_t cons_seen; /* last checked value of the consumer's index */
+	uint32_t kicked;    /* prod when the producer last decided on a notification */
 	uint32_t broken;
 };
 
@@ -60,9 +60,9 @@ struct pv_ring_consumer {
 	uint8_t *slots;
 	uint32_t mask;
 	uint32_t entry_size;
-	uint32_t cons;          /* authoritative: the shared copy is write-only */
-	uint32_t prod_seen;     /* last checked value of the producer's index */
-	uint32_t kicked;        /* cons when the consumer last decided on a notification */
+	uint32_t cons;	    /* authoritative: the shared copy is write-only */
+	uint32_t prod_seen; /* last checked value of the producer's index */
+	uint32_t kicked;    /* cons when the consumer last decided on a notification */
 	uint32_t broken;
 };
 
@@ -81,10 +81,10 @@ int pv_ring_format(void *mem, size_t bytes, uint32_t capacity, uint32_t entry_si
  * least pv_ring_bytes). Both indices are read once and must be consistent
  * (PV_E_PEER_INDEX otherwise), so a side that restarts can re-attach.
  */
-int pv_ring_producer_attach(struct pv_ring_producer *p, void *mem, size_t bytes,
-			    uint32_t capacity, uint32_t entry_size);
-int pv_ring_consumer_attach(struct pv_ring_consumer *c, void *mem, size_t bytes,
-			    uint32_t capacity, uint32_t entry_size);
+int pv_ring_producer_attach(struct pv_ring_producer *p, void *mem, size_t bytes, uint32_t capacity,
+			    uint32_t entry_size);
+int pv_ring_consumer_attach(struct pv_ring_consumer *c, void *mem, size_t bytes, uint32_t capacity,
+			    uint32_t entry_size);
 
 /*
  * Copies up to n entries from entries (private memory) into the ring and

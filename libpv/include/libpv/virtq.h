@@ -17,9 +17,9 @@
 #endif
 
 /* Descriptor flags. */
-#define PV_VIRTQ_DESC_F_NEXT 1u      /* next is valid: the chain continues */
-#define PV_VIRTQ_DESC_F_WRITE 2u     /* device-writable (else device-readable) */
-#define PV_VIRTQ_DESC_F_INDIRECT 4u  /* addr/len is a table of descriptors */
+#define PV_VIRTQ_DESC_F_NEXT	 1u /* next is valid: the chain continues */
+#define PV_VIRTQ_DESC_F_WRITE	 2u /* device-writable (else device-readable) */
+#define PV_VIRTQ_DESC_F_INDIRECT 4u /* addr/len is a table of descriptors */
 
 /* Available ring flags (driver to device): suppress used-buffer interrupts. */
 #define PV_VIRTQ_AVAIL_F_NO_INTERRUPT 1u
@@ -28,8 +28,8 @@
 
 /* Feature bits that change the ring's behaviour. */
 #define PV_VIRTIO_F_INDIRECT_DESC (1ull << 28)
-#define PV_VIRTIO_F_EVENT_IDX (1ull << 29)
-#define PV_VIRTIO_F_VERSION_1 (1ull << 32)
+#define PV_VIRTIO_F_EVENT_IDX	  (1ull << 29)
+#define PV_VIRTIO_F_VERSION_1	  (1ull << 32)
 
 /* Device status bit set when a queue is broken and the driver must reset. */
 #define PV_VIRTIO_STATUS_DEVICE_NEEDS_RESET 0x40u
@@ -38,33 +38,33 @@
 #define PV_VIRTQ_MAX_SIZE 32768u
 
 /* Required alignment of each area's guest address (virtio 1.x). */
-#define PV_VIRTQ_DESC_ALIGN 16u
+#define PV_VIRTQ_DESC_ALIGN  16u
 #define PV_VIRTQ_AVAIL_ALIGN 2u
-#define PV_VIRTQ_USED_ALIGN 4u
+#define PV_VIRTQ_USED_ALIGN  4u
 
 struct pv_virtq_desc {
-	uint64_t addr;   /* guest address of the buffer */
-	uint32_t len;    /* bytes */
-	uint16_t flags;  /* PV_VIRTQ_DESC_F_* */
-	uint16_t next;   /* index of the next descriptor when F_NEXT */
+	uint64_t addr;	/* guest address of the buffer */
+	uint32_t len;	/* bytes */
+	uint16_t flags; /* PV_VIRTQ_DESC_F_* */
+	uint16_t next;	/* index of the next descriptor when F_NEXT */
 };
 
 /* Followed by ring[size] and, with EVENT_IDX, used_event (uint16_t). */
 struct pv_virtq_avail {
-	uint16_t flags;  /* PV_VIRTQ_AVAIL_F_* */
-	uint16_t idx;    /* free-running count of heads the driver made available */
+	uint16_t flags;	 /* PV_VIRTQ_AVAIL_F_* */
+	uint16_t idx;	 /* free-running count of heads the driver made available */
 	uint16_t ring[]; /* heads of descriptor chains */
 };
 
 struct pv_virtq_used_elem {
-	uint32_t id;     /* head of the returned chain (uint32_t for padding) */
-	uint32_t len;    /* bytes the device wrote into the chain */
+	uint32_t id;  /* head of the returned chain (uint32_t for padding) */
+	uint32_t len; /* bytes the device wrote into the chain */
 };
 
 /* Followed by ring[size] and, with EVENT_IDX, avail_event (uint16_t). */
 struct pv_virtq_used {
-	uint16_t flags;  /* PV_VIRTQ_USED_F_* */
-	uint16_t idx;    /* free-running count of chains the device returned */
+	uint16_t flags; /* PV_VIRTQ_USED_F_* */
+	uint16_t idx;	/* free-running count of chains the device returned */
 	struct pv_virtq_used_elem ring[];
 };
 

@@ -17,18 +17,18 @@
 #include "window.h"
 
 struct pv_vq_dev_config {
-	uint32_t size;                    /* power of two, 1..PV_VIRTQ_MAX_SIZE */
-	uint32_t max_bytes;               /* limit on a chain's total length; 0: 2^32 - 1 */
-	uint64_t features;                /* negotiated PV_VIRTIO_F_* */
-	pv_gaddr_t desc, avail, used;     /* the driver's addresses of the three areas */
-	const struct pv_window_set *win;  /* what the driver shared; must outlive the queue */
+	uint32_t size;			 /* power of two, 1..PV_VIRTQ_MAX_SIZE */
+	uint32_t max_bytes;		 /* limit on a chain's total length; 0: 2^32 - 1 */
+	uint64_t features;		 /* negotiated PV_VIRTIO_F_* */
+	pv_gaddr_t desc, avail, used;	 /* the driver's addresses of the three areas */
+	const struct pv_window_set *win; /* what the driver shared; must outlive the queue */
 };
 
 /* One validated buffer of a chain, in the driver's address space. */
 struct pv_vq_seg {
 	pv_gaddr_t addr;
-	uint32_t len;     /* non-zero; addr + len lies in a window with the right permission */
-	uint32_t write;   /* 1: device-writable, 0: device-readable */
+	uint32_t len;	/* non-zero; addr + len lies in a window with the right permission */
+	uint32_t write; /* 1: device-writable, 0: device-readable */
 };
 
 /*
@@ -39,27 +39,27 @@ struct pv_vq_seg {
 struct pv_vq_chain {
 	struct pv_vq_seg *seg;
 	uint32_t max_seg;
-	uint16_t head;       /* the descriptor index to return in the used ring */
+	uint16_t head; /* the descriptor index to return in the used ring */
 	uint16_t n_out;
 	uint16_t n_in;
 	uint16_t pad;
-	uint32_t out_bytes;  /* sum of readable lengths */
-	uint32_t in_bytes;   /* sum of writable lengths */
+	uint32_t out_bytes; /* sum of readable lengths */
+	uint32_t in_bytes;  /* sum of writable lengths */
 };
 
 struct pv_vq_dev {
 	const struct pv_window_set *win;
-	struct pv_virtq_desc *desc;   /* this side's views, checked against the windows once */
+	struct pv_virtq_desc *desc; /* this side's views, checked against the windows once */
 	struct pv_virtq_avail *avail;
 	struct pv_virtq_used *used;
 	uint32_t size;
 	uint32_t max_bytes;
 	uint16_t mask;
-	uint16_t last_avail;    /* available entries popped so far */
-	uint16_t avail_seen;    /* last checked avail->idx */
-	uint16_t used_idx;      /* authoritative copy of used->idx */
-	uint16_t signalled;     /* used_idx when the device last decided on an interrupt */
-	uint16_t in_flight;     /* popped chains not yet pushed */
+	uint16_t last_avail; /* available entries popped so far */
+	uint16_t avail_seen; /* last checked avail->idx */
+	uint16_t used_idx;   /* authoritative copy of used->idx */
+	uint16_t signalled;  /* used_idx when the device last decided on an interrupt */
+	uint16_t in_flight;  /* popped chains not yet pushed */
 	uint8_t event_idx;
 	uint8_t indirect;
 	uint8_t broken;

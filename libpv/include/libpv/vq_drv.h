@@ -18,26 +18,26 @@
 /* One buffer as the device sees it. */
 struct pv_sg {
 	pv_gaddr_t addr;
-	uint32_t len;   /* non-zero */
+	uint32_t len; /* non-zero */
 	uint32_t pad;
 };
 
 /* Private bookkeeping, one per descriptor (caller-provided array of size). */
 struct pv_vq_drv_slot {
-	uint64_t token;     /* caller's cookie for the chain headed here */
+	uint64_t token;	    /* caller's cookie for the chain headed here */
 	uint32_t write_len; /* device-writable bytes of the chain headed here */
-	uint16_t next;      /* private link: free list, or the chain's next descriptor */
-	uint16_t ndesc;     /* descriptors of the chain headed here; 0 if not a head */
+	uint16_t next;	    /* private link: free list, or the chain's next descriptor */
+	uint16_t ndesc;	    /* descriptors of the chain headed here; 0 if not a head */
 };
 
 struct pv_vq_drv_config {
-	uint32_t size;                  /* power of two, 1..PV_VIRTQ_MAX_SIZE */
-	uint32_t indirect_max;          /* descriptors per indirect table; 0: none */
-	uint64_t features;              /* negotiated PV_VIRTIO_F_* */
-	struct pv_virtq_desc *desc;     /* this side's view of the three areas */
+	uint32_t size;		    /* power of two, 1..PV_VIRTQ_MAX_SIZE */
+	uint32_t indirect_max;	    /* descriptors per indirect table; 0: none */
+	uint64_t features;	    /* negotiated PV_VIRTIO_F_* */
+	struct pv_virtq_desc *desc; /* this side's view of the three areas */
 	struct pv_virtq_avail *avail;
 	struct pv_virtq_used *used;
-	struct pv_vq_drv_slot *slots;   /* private, size entries */
+	struct pv_vq_drv_slot *slots; /* private, size entries */
 	/* With INDIRECT_DESC: size * indirect_max descriptors, shared with the
 	 * device at indirect_addr; head h uses table h. */
 	struct pv_virtq_desc *indirect;
@@ -51,21 +51,25 @@ struct pv_vq_drv {
 	struct pv_vq_drv_slot *slots;
 	struct pv_virtq_desc *indirect;
 	uint64_t indirect_addr;
-	uint32_t indirect_max;
+	uint32_t indirect_max; /* 0: no indirect tables */
 	uint32_t size;
-	uint16_t mask;
-	uint16_t free_head;   /* first free descriptor (private free list) */
 	uint32_t num_free;
-	uint16_t avail_idx;   /* authoritative copy of avail->idx */
-	uint16_t kicked_idx;  /* avail_idx when the driver last decided on a kick */
-	uint16_t last_used;   /* used entries reaped so far */
-	uint16_t used_seen;   /* last checked used->idx */
+	uint16_t mask;
+	uint16_t free_head;  /* first free descriptor (private free list) */
+	uint16_t avail_idx;  /* authoritative copy of avail->idx */
+	uint16_t kicked_idx; /* avail_idx when the driver last decided on a kick */
+	uint16_t last_used;  /* used entries reaped so far */
+	uint16_t used_seen;  /* last checked used->idx */
 	uint8_t event_idx;
 	uint8_t broken;
 	uint8_t pad[6];
 };
 
-/* Zeroes the rings and builds the free list. PV_E_INVAL/PV_E_ALIGN on bad config. */
+/*
+ * Zeroes the three areas and builds the free list. PV_E_INVAL for a bad
+ * size, a missing area, or an indirect table without INDIRECT_DESC (or
+ * with indirect_max 0 or above size); PV_E_ALIGN for a misaligned area.
+ */
 int pv_vq_drv_init(struct pv_vq_drv *vq, const struct pv_vq_drv_config *cfg);
 
 /*

@@ -18,7 +18,7 @@ typedef struct {
 
 static inline pv_gaddr_t pv_gaddr(uint64_t v)
 {
-	pv_gaddr_t a = { v };
+	pv_gaddr_t a = {v};
 	return a;
 }
 
@@ -32,9 +32,9 @@ enum pv_window_perm {
 /* One shared region: [base, base + size) in the peer's address space. */
 struct pv_window {
 	uint64_t base;
-	uint64_t size;  /* non-zero; base + size - 1 does not wrap */
-	uint8_t *host;  /* where this side sees base; host + size does not wrap */
-	uint32_t perm;  /* enum pv_window_perm bits */
+	uint64_t size; /* non-zero; base + size - 1 does not wrap */
+	uint8_t *host; /* where this side sees base; host + size does not wrap */
+	uint32_t perm; /* enum pv_window_perm bits */
 	uint32_t pad;
 };
 
@@ -59,8 +59,7 @@ int pv_window_add(struct pv_window_set *set, pv_gaddr_t base, uint64_t size, voi
  * PV_OK if [addr, addr + len) lies inside one window that grants every
  * right in perm; else PV_E_LENGTH (len is 0), PV_E_WINDOW or PV_E_PERM.
  */
-int pv_window_check(const struct pv_window_set *set, pv_gaddr_t addr, uint64_t len,
-		    uint32_t perm);
+int pv_window_check(const struct pv_window_set *set, pv_gaddr_t addr, uint64_t len, uint32_t perm);
 
 /* This side's pointer to [addr, addr + len), or NULL when pv_window_check fails. */
 void *pv_window_translate(const struct pv_window_set *set, pv_gaddr_t addr, uint64_t len,
