@@ -190,6 +190,7 @@ moat_qemu_test(system
            "probe: info page describes one channel and no device: ok"
            "probe: 3 capabilities in 16 slots"
            "probe: CSpace holds exactly its declared capabilities: ok"
+           "probe: an address outside the CSpace fails to resolve: ok"
            "probe: mapping or retyping anything is refused: ok"
            "rtc_driver: signal 0x2 from 'probe', shared word 0x5ca1ab1e"
            "probe: 0 check\\(s\\) failed"

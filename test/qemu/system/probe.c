@@ -22,6 +22,7 @@ static void check(bool ok, const char *what)
 static void check_cspace(void)
 {
 	unsigned held = 0, wrong = 0;
+	moat_word_t type, rights;
 
 	for (moat_cptr_t slot = 0; slot < MOAT_DOMAIN_CSPACE_SLOTS; slot++) {
 		moat_word_t type, rights, want = 0, want_rights = 0;
@@ -44,6 +45,9 @@ static void check_cspace(void)
 	}
 	moat_printf("probe: %u capabilities in %u slots\n", held, MOAT_DOMAIN_CSPACE_SLOTS);
 	check(held == 3 && wrong == 0, "CSpace holds exactly its declared capabilities");
+	/* An address beyond the 16 slots does not resolve: its guard bits are not zero. */
+	check(moat_identify(MOAT_DOMAIN_CSPACE_SLOTS, &type, &rights) == MOAT_FAILED_LOOKUP,
+	      "an address outside the CSpace fails to resolve");
 }
 
 /*
