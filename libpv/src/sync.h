@@ -3,11 +3,12 @@
  *
  * Indices and event fields are accessed with __atomic builtins so the
  * ordering of each access is explicit at the call site. Bulk data (ring
- * entries, descriptors, avail and used ring slots) is copied with volatile
- * accesses: volatile stops the compiler from reading shared memory twice
- * where the source reads it once (the compiler-made double fetch of Xen
- * XSA-155), and ThreadSanitizer still checks those accesses for races,
- * which it would not do for atomics. Nothing here calls libc.
+ * entries, descriptors, avail and used ring slots) is copied in one pass
+ * between compiler barriers: the compiler can neither read shared memory
+ * twice where the source reads it once (the compiler-made double fetch of
+ * Xen XSA-155) nor move the copy across the index accesses around it, and
+ * ThreadSanitizer still checks those plain accesses for races, which it
+ * would not do for atomics. Nothing here calls libc.
  */
 #ifndef LIBPV_SYNC_H
 #define LIBPV_SYNC_H
