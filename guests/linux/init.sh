@@ -1,0 +1,53 @@
+#!/bin/sh
+# /init of the Linux guest's initramfs (busybox). Tests read its output on
+# the console; every line it prints starts with "moat-guest: ". The protocol
+# is in README.md beside this file: keep the two in step.
+
+say() { echo "moat-guest: $*"; }
+
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+# The kernel opened /dev/console before init ran if it could; make sure.
+[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+
+say "init reached"
+
+while read -r mod; do
+	if out=$(insmod "/lib/modules/$mod.ko" 2>&1); then
+		say "insmod $mod ok"
+	else
+		say "insmod $mod failed: $out"
+	fi
+done </etc/moat-modules
+
+sleep 1
+say "sleep 1 returned"
+
+grep -i timer /proc/interrupts | while read -r line; do
+	say "timer: $line"
+done
+
+test=
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	moat.test=*) test=${arg#moat.test=} ;;
+	esac
+done
+
+case $test in
+poweroff)
+	say "poweroff"
+	poweroff -f
+	;;
+reboot)
+	say "reboot"
+	reboot -f
+	;;
+"") ;;
+*) say "unknown moat.test=$test" ;;
+esac
+
+say "shell"
+exec setsid cttyhack sh
