@@ -26,6 +26,8 @@ enum cap_type {
 	CAP_FRAME = MOAT_OBJ_FRAME_4K, /* both sizes; `bits` says which */
 	CAP_PAGE_TABLE = MOAT_OBJ_PAGE_TABLE,
 	CAP_VSPACE = MOAT_OBJ_VSPACE,
+	CAP_VCPU = MOAT_OBJ_VCPU,
+	CAP_GUEST_SPACE = MOAT_OBJ_GUEST_SPACE,
 	CAP_IRQ_CONTROL = MOAT_CAP_IRQ_CONTROL,
 	CAP_IRQ_HANDLER = MOAT_CAP_IRQ_HANDLER,
 	CAP_SCHED_CONTROL = MOAT_CAP_SCHED_CONTROL,
@@ -45,6 +47,8 @@ enum cap_type {
  *             data2: the VSpace it is mapped in (valid while the ASID is)
  *   PAGE_TABLE obj: table, data: mapped vaddr, extra: ASID, data2: VSpace
  *   VSPACE    obj: root table, extra: ASID (0: none yet)
+ *   GUEST_SPACE obj: stage-2 root table, extra: its ID, which is the VMID
+ *   VCPU      obj: struct vcpu
  *   IRQ_HANDLER extra: interrupt number
  *   ZOMBIE    obj: the CNode's slots, bits: radix, data: next slot to clear
  *   others    obj: object

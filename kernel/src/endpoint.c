@@ -48,6 +48,11 @@ static unsigned transfer_cap(struct tcb *from, struct tcb *to)
 static bool transfer_fault(struct tcb *from, struct tcb *to, uint64_t badge)
 {
 	if (to->fault.label) {
+		/* A hypercall's answer: the VMM's MR0-MR3 are the guest's x0-x3. */
+		if (to->fault.label == MOAT_FAULT_GUEST_HVC) {
+			for (unsigned i = 0; i < MOAT_FAULT_LENGTH; i++)
+				to->ctx.x[i] = from->ctx.x[REG_MR0 + i];
+		}
 		to->fault.label = 0;
 		return true;
 	}

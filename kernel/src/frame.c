@@ -9,9 +9,11 @@ static struct kerror vspace_arg(const struct invocation *inv, struct map_args *a
 {
 	const struct cap *vs;
 
-	if (inv->extra_count < 1 || inv->extra[0]->cap.type != CAP_VSPACE)
-		return kerror(MOAT_INVALID_CAPABILITY, "need a VSpace", 0, 0, 0);
+	if (inv->extra_count < 1 || (inv->extra[0]->cap.type != CAP_VSPACE &&
+				     inv->extra[0]->cap.type != CAP_GUEST_SPACE))
+		return kerror(MOAT_INVALID_CAPABILITY, "need a VSpace or GuestSpace", 0, 0, 0);
 	vs = &inv->extra[0]->cap;
+	a->guest = vs->type == CAP_GUEST_SPACE;
 	a->root = cap_ptr(vs);
 	a->asid = (uint16_t)vs->extra;
 	if (asid_lookup(a->asid) != a->root)
@@ -40,7 +42,9 @@ static struct kerror decode_rights(const struct invocation *inv, struct map_args
 		return kerror(MOAT_ILLEGAL_OPERATION, "more rights than the capability has", 1, 0, 0);
 	if (mem > MOAT_FRAME_DEVICE || (attr & ~(moat_word_t)(0xf | MOAT_FRAME_EXECUTE)))
 		return KERR_ARG("unknown attributes", 2);
-	if ((attr & MOAT_FRAME_EXECUTE) && ((rights & MOAT_RIGHT_WRITE) || mem == MOAT_FRAME_DEVICE))
+	/* A guest kernel writes its own code: W^X is the guest's to keep. */
+	if ((attr & MOAT_FRAME_EXECUTE) &&
+	    (((rights & MOAT_RIGHT_WRITE) && !a->guest) || mem == MOAT_FRAME_DEVICE))
 		return KERR_ARG("executable memory is never writable or a device", 2);
 	if ((c->flags & CAP_FLAG_DEVICE) && mem == MOAT_FRAME_CACHED)
 		return KERR_ARG("device memory cannot be mapped cached", 2);

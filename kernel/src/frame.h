@@ -15,7 +15,8 @@
 struct map_args {
 	uint64_t label;
 	struct cte *slot;
-	void *root;     /* VSpace root table */
+	void *root;     /* VSpace or GuestSpace root table */
+	bool guest;     /* a GuestSpace: stage-2 mappings */
 	uint16_t asid;
 	uint64_t va;
 	unsigned perm;  /* PT_R/W/X */

@@ -7,6 +7,7 @@
 #include "arch/mmu.h"
 #include "arch/pmu.h"
 #include "arch/timer.h"
+#include "arch/vcpu.h"
 #include "kprintf.h"
 #include "platform.h"
 
@@ -24,6 +25,7 @@ void kernel_main(uint64_t dtb_pa)
 	arch_irq_init();
 	arch_timer_init();
 	arch_pmu_init();
+	arch_vcpu_init();
 	kprintf("moat: GICv3 up, timer %lu Hz\n", arch_timer_freq());
 	kernel_payload();
 }

@@ -12,6 +12,7 @@
 #include "phys.h"
 #include "sched_context.h"
 #include "tcb_invoke.h"
+#include "vcpu.h"
 
 uint64_t object_size(enum moat_object_type type, unsigned size_bits)
 {
@@ -38,6 +39,10 @@ uint64_t object_size(enum moat_object_type type, unsigned size_bits)
 		return 1ul << MOAT_PAGE_TABLE_SIZE_BITS;
 	case MOAT_OBJ_VSPACE:
 		return 1ul << MOAT_VSPACE_SIZE_BITS;
+	case MOAT_OBJ_VCPU:
+		return 1ul << MOAT_VCPU_SIZE_BITS;
+	case MOAT_OBJ_GUEST_SPACE:
+		return 1ul << MOAT_GUEST_SPACE_SIZE_BITS;
 	default:
 		return 0;
 	}
@@ -69,6 +74,10 @@ struct cap object_create(enum moat_object_type type, unsigned size_bits, paddr_t
 	case MOAT_OBJ_VSPACE:
 		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
 		c.extra = asid_alloc(cap_ptr(&c)); /* untyped decode checked one is free */
+		break;
+	case MOAT_OBJ_GUEST_SPACE:
+		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
+		c.extra = asid_alloc_guest(cap_ptr(&c)); /* as for VSpace */
 		break;
 	default:
 		c.obj = (uint64_t)(uintptr_t)phys_to_kva(pa);
@@ -110,7 +119,11 @@ void object_finalise(const struct cap *c)
 		sched_context_finalise(cap_ptr(c));
 		break;
 	case CAP_VSPACE:
+	case CAP_GUEST_SPACE:
 		asid_free((uint16_t)c->extra);
+		break;
+	case CAP_VCPU:
+		vcpu_finalise(cap_ptr(c));
 		break;
 	default:
 		/* Untyped, frames and CNodes (emptied by cap_delete): nothing more. */

@@ -124,7 +124,7 @@ bool schedule_fast_check(const struct tcb *to, bool current_stays)
 	 * perhaps early for `to`, which only costs an interrupt that
 	 * reschedules. A round-robin turn that is over is schedule()'s to end.
 	 */
-	return cpu->run_start < cpu->deadline && !(prev->sc && prev->sc->throttled) &&
+	return cpu->run_start < cpu->deadline && !(prev->sc && prev->sc->throttled) && !to->vcpu &&
 	       !(current_stays && cpu->slice_used >= timeslice) &&
 	       thread_would_choose(to, current_stays);
 }

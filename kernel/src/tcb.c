@@ -11,6 +11,8 @@
  *     no extra cap to unbind the thread's own.
  *   BindNotification: extra cap a notification (read right) bound to no
  *     thread; UnbindNotification: no arguments.
+ *   SetVCPU: extra caps a VCPU bound to no thread and a GuestSpace; the
+ *     thread (configured, not started) then runs that guest CPU at EL1.
  */
 #include "tcb_invoke.h"
 
@@ -20,6 +22,7 @@
 #include "sched_context.h"
 #include "string.h"
 #include "thread.h"
+#include "vcpu.h"
 
 #define WRITE_REGS_MAX 8
 
@@ -100,6 +103,28 @@ static struct kerror decode_bind_notification(const struct invocation *inv, stru
 	return kerror_ok();
 }
 
+static struct kerror decode_set_vcpu(const struct invocation *inv, struct tcb_args *a)
+{
+	const struct cap *v, *gs;
+
+	if (inv->extra_count < 2)
+		return kerror(MOAT_INVALID_CAPABILITY, "SetVCPU needs a VCPU and a GuestSpace", 0, 0,
+			      0);
+	v = &inv->extra[0]->cap;
+	gs = &inv->extra[1]->cap;
+	if (v->type != CAP_VCPU)
+		return kerror(MOAT_INVALID_CAPABILITY, "not a VCPU", 0, 0, 0);
+	if (gs->type != CAP_GUEST_SPACE)
+		return kerror(MOAT_INVALID_CAPABILITY, "not a GuestSpace", 1, 0, 0);
+	if (vcpu_bound(cap_ptr(v)) || a->target->vcpu)
+		return kerror(MOAT_ILLEGAL_OPERATION, "VCPU or thread already bound", 0, 0, 0);
+	if (a->target->state != THREAD_INACTIVE)
+		return kerror(MOAT_ILLEGAL_OPERATION, "bind a VCPU before the thread starts", 0, 0, 0);
+	a->object = cap_ptr(v);
+	a->src[1] = inv->extra[1];
+	return kerror_ok();
+}
+
 struct kerror tcb_decode(const struct invocation *inv, struct tcb *invoker, struct tcb_args *a)
 {
 	a->label = inv->label;
@@ -112,9 +137,12 @@ struct kerror tcb_decode(const struct invocation *inv, struct tcb *invoker, stru
 	case MOAT_TCB_SET_MCP:
 		return decode_value(inv, a, invoker->mcp);
 	case MOAT_TCB_RESUME:
-		if (a->target->cspace.cap.type != CAP_CNODE || a->target->vspace.cap.type != CAP_VSPACE)
+		if (a->target->cspace.cap.type != CAP_CNODE ||
+		    a->target->vspace.cap.type != (a->target->vcpu ? CAP_GUEST_SPACE : CAP_VSPACE))
 			return kerror(MOAT_ILLEGAL_OPERATION, "configure the thread first", 0, 0, 0);
 		return kerror_ok();
+	case MOAT_TCB_SET_VCPU:
+		return decode_set_vcpu(inv, a);
 	case MOAT_TCB_SUSPEND:
 	case MOAT_TCB_READ_REGISTERS:
 		return kerror_ok();
@@ -201,6 +229,10 @@ unsigned tcb_invoke(const struct tcb_args *a, moat_word_t out[3])
 		if (a->object != t->sc)
 			sched_context_bind(t, a->object);
 		return 0;
+	case MOAT_TCB_SET_VCPU:
+		replace_slot(&t->vspace, a->src[1]);
+		vcpu_bind(a->object, t);
+		return 0;
 	case MOAT_TCB_BIND_NOTIFICATION:
 		notification_bind(a->object, t);
 		return 0;
@@ -228,6 +260,8 @@ unsigned tcb_invoke(const struct tcb_args *a, moat_word_t out[3])
 void tcb_finalise(struct tcb *t)
 {
 	thread_suspend(t);
+	if (t->vcpu)
+		vcpu_unbind(t->vcpu);
 	if (t->sc)
 		sched_context_bind(t, NULL);
 	if (t->bound)

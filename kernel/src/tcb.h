@@ -27,6 +27,7 @@ struct tcb;
 struct reply;
 struct sched_context;
 struct notification;
+struct vcpu;
 
 /* FIFO of threads blocked on one object (endpoint or notification). */
 struct thread_queue {
@@ -67,6 +68,7 @@ struct tcb {
 	struct sched_context *sc;           /* its budget; NULL: unlimited */
 	struct notification *bound;         /* signals wake it from Recv too */
 	char name[32];
+	struct vcpu *vcpu; /* a vCPU thread runs this guest CPU at EL1 (vcpu.h); else NULL */
 };
 
 _Static_assert(sizeof(struct tcb) <= (1u << MOAT_TCB_SIZE_BITS), "TCB object size");

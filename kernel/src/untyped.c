@@ -44,6 +44,8 @@ static struct kerror check_type(const struct cap *u, enum moat_object_type type,
 	case MOAT_OBJ_SCHED_CONTEXT:
 	case MOAT_OBJ_PAGE_TABLE:
 	case MOAT_OBJ_VSPACE:
+	case MOAT_OBJ_VCPU:
+	case MOAT_OBJ_GUEST_SPACE:
 		break;
 	default:
 		return KERR_ARG("unknown object type", 0);
@@ -95,6 +97,8 @@ struct kerror untyped_decode_retype(const struct invocation *inv, struct retype_
 		return e;
 	if (a->type == MOAT_OBJ_VSPACE && asid_available() < a->count)
 		return kerror(MOAT_NOT_ENOUGH_MEMORY, "no address space IDs left", 0, 0, 0);
+	if (a->type == MOAT_OBJ_GUEST_SPACE && guest_ids_available() < a->count)
+		return kerror(MOAT_NOT_ENOUGH_MEMORY, "no guest IDs (VMIDs) left", 0, 0, 0);
 	a->obj_size = object_size(a->type, a->size_bits);
 	if (a->obj_size > size)
 		return KERR_RANGE("object larger than the untyped", 1, 0, u->bits);

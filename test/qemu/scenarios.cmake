@@ -154,6 +154,24 @@ moat_qemu_test(fastpath
            "fastpath: a busy lower-priority server answers both of its callers"
            "KTEST PASS")
 
+# The first guest: EL1 code in a GuestSpace, run by a vCPU thread; a
+# hypercall, a PSCI call answered by its VMM, a stage-2 abort (docs/vm.md).
+moat_qemu_test(guest
+    ROOTSERVER_SOURCES guest/guest_test.c guest/guest_common.c
+    EXPECT "pv: hello from EL1"
+           "guest: console write ok, a bad IPA refused, PSCI call to the VMM"
+           "guest: stage-2 abort at IPA 0x5000002a, pc 0x400000[0-9a-f]+, ESR 0x9[0-9a-f]+"
+           "KTEST PASS")
+
+# Guest benchmarks (./moat bench): the null hypercall from EL1 and back.
+moat_qemu_test(guest_bench
+    ROOTSERVER_SOURCES guest/guest_bench.c guest/guest_common.c
+    QEMU_ARGS -icount shift=0
+    LABEL bench
+    TIMEOUT 300
+    EXPECT "BENCH hvc_null_roundtrip [0-9]+ instructions"
+           "bench: done")
+
 # Capability transfer over IPC with the grant right.
 moat_qemu_test(grant
     ROOTSERVER_SOURCES grant/grant_test.c

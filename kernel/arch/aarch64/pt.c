@@ -240,6 +240,34 @@ uint64_t pt_leaf_entry(paddr_t pa, struct pt_attr attr, unsigned level)
 	return leaf_encode(pa, attr, level);
 }
 
+/*
+ * Stage 2 (a guest's IPA space): MemAttr [5:2] (HCR_EL2.FWB clear: outer,
+ * inner), S2AP [7:6] (bit 6 read, bit 7 write), SH, AF, XN [54:53] (0b10:
+ * never executable).
+ */
+#define S2_MEMATTR_DEVICE (1UL << 2)   /* Device-nGnRE */
+#define S2_MEMATTR_NORMAL (15UL << 2)  /* Normal, outer and inner write-back */
+#define S2_MEMATTR_NC (5UL << 2)       /* Normal, non-cacheable */
+#define S2_AP_READ (1UL << 6)
+#define S2_AP_WRITE (1UL << 7)
+#define S2_XN (2UL << 53)
+
+uint64_t pt_s2_leaf_entry(paddr_t pa, struct pt_attr a, unsigned level)
+{
+	uint64_t d = pa.bits | DESC_VALID | DESC_AF | S2_AP_READ;
+
+	if (level == LAST_LEVEL)
+		d |= DESC_TABLE;
+	d |= a.mem == PT_MEM_DEVICE	 ? S2_MEMATTR_DEVICE
+	     : a.mem == PT_MEM_NORMAL_NC ? S2_MEMATTR_NC | DESC_SH_INNER
+					 : S2_MEMATTR_NORMAL | DESC_SH_INNER;
+	if (a.perm & PT_W)
+		d |= S2_AP_WRITE;
+	if (!(a.perm & PT_X))
+		d |= S2_XN;
+	return d;
+}
+
 uint64_t pt_table_entry(paddr_t table)
 {
 	return table.bits | DESC_VALID | DESC_TABLE;

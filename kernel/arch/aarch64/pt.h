@@ -78,6 +78,8 @@ enum pt_error pt_map(struct pt *pt, vaddr_t va, paddr_t pa, uint64_t size,
 uint64_t *pt_walk(const struct pt *pt, vaddr_t va, unsigned *level);
 uint64_t pt_leaf_entry(paddr_t pa, struct pt_attr attr, unsigned level);
 uint64_t pt_table_entry(paddr_t table);
+/* A guest's stage-2 leaf (same table layout, other attribute bits). */
+uint64_t pt_s2_leaf_entry(paddr_t pa, struct pt_attr attr, unsigned level);
 bool pt_entry_valid(uint64_t d);
 paddr_t pt_entry_addr(uint64_t d);
 uint64_t pt_level_size(unsigned level);

@@ -25,5 +25,7 @@ struct user_context;
 struct user_context *user_entry(unsigned kind);
 /* Enters EL0 with `ctx` on an empty kernel stack (vectors.S). */
 NORETURN void user_restore(struct user_context *ctx);
+/* Enters the guest with `ctx` (its PSTATE as it is: EL1 or EL0 of the guest). */
+NORETURN void guest_restore(struct user_context *ctx);
 
 #endif

@@ -21,6 +21,7 @@
 #include "sysreg.h"
 #include "syscall.h"
 #include "thread.h"
+#include "vcpu.h"
 
 _Static_assert(FASTPATH_TABLE_SIZE == FASTPATH_TABLE_ENTRIES, "asm.h FASTPATH_TABLE_ENTRIES");
 
@@ -142,11 +143,22 @@ static void user_fault(struct tcb *t, uint64_t esr)
 		t->ctx.pc, t->ctx.sp);
 }
 
-/* The next thread to run (the scheduler idles until there is one), activated. */
+/*
+ * The next thread to run (the scheduler idles until there is one),
+ * activated. A vCPU thread goes straight into its guest from here
+ * (guest_restore); a native thread's context is returned.
+ */
 static struct user_context *next_context(void)
 {
-	struct tcb *t = schedule();
+	struct tcb *t;
 
+	for (;;) {
+		t = schedule();
+		if (!t->vcpu)
+			break;
+		if (vcpu_enter(t))
+			guest_restore(&t->ctx);
+	}
 	arch_vspace_activate(&t->vspace.cap);
 	return &t->ctx;
 }
@@ -160,9 +172,13 @@ struct user_context *user_entry(unsigned kind)
 	struct tcb *t = thread_current();
 	uint64_t esr = sysreg_read(esr_el2);
 
+	if (t->vcpu)
+		vcpu_leave(t); /* before anything else: its EL1 state is still live */
 	schedule_charge();
 	if (kind == VEC_LOWER64_IRQ)
 		irq_handle();
+	else if (t->vcpu)
+		vcpu_handle_exit(t, esr);
 	else if (ESR_EC(esr) == ESR_EC_SVC64)
 		syscall_handle(t);
 	else

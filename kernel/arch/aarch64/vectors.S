@@ -200,6 +200,38 @@ user_restore:
 	ldp	x0, x1, [x0, #CTX_X(0)]
 	eret
 
+/*
+ * void guest_restore(struct user_context *ctx): as user_restore, for a vCPU
+ * thread: the saved PSTATE is the guest's (EL1h, EL1t or EL0t with its own
+ * DAIF), written only by the hardware on exit or checked where set.
+ */
+	.global	guest_restore
+guest_restore:
+	mov	sp, x0
+	ldp	x1, x2, [x0, #CTX_SP]
+	msr	sp_el0, x1
+	msr	tpidr_el0, x2
+	ldp	x1, x2, [x0, #CTX_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #CTX_X(2)]
+	ldp	x4, x5, [x0, #CTX_X(4)]
+	ldp	x6, x7, [x0, #CTX_X(6)]
+	ldp	x8, x9, [x0, #CTX_X(8)]
+	ldp	x10, x11, [x0, #CTX_X(10)]
+	ldp	x12, x13, [x0, #CTX_X(12)]
+	ldp	x14, x15, [x0, #CTX_X(14)]
+	ldp	x16, x17, [x0, #CTX_X(16)]
+	ldp	x18, x19, [x0, #CTX_X(18)]
+	ldp	x20, x21, [x0, #CTX_X(20)]
+	ldp	x22, x23, [x0, #CTX_X(22)]
+	ldp	x24, x25, [x0, #CTX_X(24)]
+	ldp	x26, x27, [x0, #CTX_X(26)]
+	ldp	x28, x29, [x0, #CTX_X(28)]
+	ldr	x30, [x0, #CTX_X(30)]
+	ldp	x0, x1, [x0, #CTX_X(0)]
+	eret
+
 trap_common:
 	stp	x2, x3, [sp, #FRAME_X(2)]
 	stp	x4, x5, [sp, #FRAME_X(4)]

@@ -2,11 +2,14 @@
 #include "arch/vspace.h"
 
 #include "arch/mmu.h"
+#include "asm.h"
 #include "pt.h"
 #include "sysreg.h"
 
 static uint64_t empty_table[512] __attribute__((aligned(4096)));
 static void *asid_table[ASID_COUNT];
+/* IDs 1-255 may also name a guest's stage-2 space: the ID is its VMID. */
+static bool asid_guest[GUEST_SPACE_IDS];
 static unsigned asid_free_count = ASID_COUNT - 1;
 static unsigned asid_hint = 1;
 
@@ -40,6 +43,38 @@ static void tlb_flush_asid(uint16_t asid)
 {
 	__asm__ volatile("dsb ishst; tlbi aside1is, %0; dsb ish; isb" ::"r"((uint64_t)asid << 48)
 			 : "memory");
+}
+
+/*
+ * Everything a guest's TLB entries hold, stage 1 and 2, for its VMID. The
+ * TLBI acts on the VMID in VTTBR_EL2 and, with HCR_EL2.TGE set, on the
+ * EL2&0 regime instead: both are switched for it and put back.
+ */
+static void tlb_flush_vmid(uint16_t vmid)
+{
+	uint64_t hcr = sysreg_read(hcr_el2), vttbr = sysreg_read(vttbr_el2);
+
+	sysreg_write(vttbr_el2, (uint64_t)vmid << 48);
+	sysreg_write(hcr_el2, hcr & ~(uint64_t)HCR_TGE);
+	__asm__ volatile("isb; dsb ishst; tlbi vmalls12e1is; dsb ish" ::: "memory");
+	sysreg_write(hcr_el2, hcr);
+	sysreg_write(vttbr_el2, vttbr);
+	isb();
+}
+
+static bool is_guest(uint16_t asid)
+{
+	return asid < GUEST_SPACE_IDS && asid_guest[asid];
+}
+
+static void tlb_flush_space(uint16_t asid, uint64_t va, bool whole)
+{
+	if (is_guest(asid))
+		tlb_flush_vmid(asid);
+	else if (whole)
+		tlb_flush_asid(asid);
+	else
+		tlb_flush_page(asid, va);
 }
 
 /* One CPU: what TTBR0 holds (also read and written by fastpath.S). */
@@ -81,13 +116,37 @@ uint16_t asid_alloc(void *vspace_root)
 	return 0; /* unreachable when asid_available() was checked */
 }
 
+uint16_t asid_alloc_guest(void *root)
+{
+	for (unsigned a = 1; a < GUEST_SPACE_IDS; a++) {
+		if (!asid_table[a]) {
+			asid_table[a] = root;
+			asid_guest[a] = true;
+			asid_free_count--;
+			return (uint16_t)a;
+		}
+	}
+	return 0; /* unreachable when guest_ids_available() was checked */
+}
+
+unsigned guest_ids_available(void)
+{
+	unsigned n = 0;
+
+	for (unsigned a = 1; a < GUEST_SPACE_IDS; a++)
+		n += !asid_table[a];
+	return n;
+}
+
 void asid_free(uint16_t asid)
 {
 	if (asid == 0 || asid >= ASID_COUNT || !asid_table[asid])
 		return;
+	tlb_flush_space(asid, 0, true); /* nothing tagged with it may outlive it */
 	asid_table[asid] = NULL;
+	if (asid < GUEST_SPACE_IDS)
+		asid_guest[asid] = false;
 	asid_free_count++;
-	tlb_flush_asid(asid); /* nothing tagged with it may outlive it */
 }
 
 void *asid_lookup(uint16_t asid)
@@ -132,9 +191,10 @@ void vspace_map(void *root, uint16_t asid, uint64_t va, paddr_t pa, unsigned siz
 	unsigned l;
 	uint64_t *e = pt_walk(&pt, va_make(va), &l);
 
-	(void)asid; /* the entry was invalid: nothing of it can be in the TLB */
+	/* The entry was invalid: nothing of it can be in the TLB. */
 	dsb(ishst);
-	*e = pt_leaf_entry(pa, (struct pt_attr){ (enum pt_mem)mem, perm | PT_USER }, l);
+	*e = is_guest(asid) ? pt_s2_leaf_entry(pa, (struct pt_attr){ (enum pt_mem)mem, perm }, l)
+			    : pt_leaf_entry(pa, (struct pt_attr){ (enum pt_mem)mem, perm | PT_USER }, l);
 	dsb(ishst);
 	(void)size_bits;
 }
@@ -148,7 +208,19 @@ void vspace_unmap(void *root, uint16_t asid, uint64_t va, paddr_t pa, unsigned s
 	if (l != leaf_level(size_bits) || !pt_entry_valid(*e) || pt_entry_addr(*e).bits != pa.bits)
 		return; /* already gone (its table was removed, or remapped) */
 	*e = 0;
-	tlb_flush_page(asid, va);
+	tlb_flush_space(asid, va, false);
+}
+
+bool vspace_translate(void *root, uint64_t va, paddr_t *pa)
+{
+	struct pt pt = pt_of(root);
+	unsigned l;
+	uint64_t *e = pt_walk(&pt, va_make(va), &l);
+
+	if (!pt_entry_valid(*e) || l != 3)
+		return false;
+	*pa = pa_make(pt_entry_addr(*e).bits | (va & 0xfff));
+	return true;
 }
 
 enum vspace_result vspace_check_table(void *root, uint64_t va, unsigned *level)
@@ -185,7 +257,7 @@ void vspace_remove_table(void *root, uint16_t asid, uint64_t va, paddr_t table)
 			return;
 		if (pt_entry_addr(*e).bits == table.bits) {
 			*e = 0;
-			tlb_flush_asid(asid); /* everything below it is gone */
+			tlb_flush_space(asid, va, true); /* everything below it is gone */
 			return;
 		}
 		t = pa_to_kva(pt_entry_addr(*e));

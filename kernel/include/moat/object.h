@@ -16,6 +16,8 @@ enum moat_object_type {
 	MOAT_OBJ_FRAME_2M = 9,
 	MOAT_OBJ_PAGE_TABLE = 10,
 	MOAT_OBJ_VSPACE = 11,
+	MOAT_OBJ_VCPU = 12,        /* a guest's virtual CPU (docs/vm.md) */
+	MOAT_OBJ_GUEST_SPACE = 13, /* a guest's stage-2 address space */
 	MOAT_OBJ_TYPE_COUNT,
 	/* Capabilities to no retypeable object. */
 	MOAT_CAP_IRQ_CONTROL = 32,
@@ -32,6 +34,8 @@ enum moat_object_type {
 #define MOAT_SCHED_CONTEXT_SIZE_BITS 7
 #define MOAT_PAGE_TABLE_SIZE_BITS 12
 #define MOAT_VSPACE_SIZE_BITS 12
+#define MOAT_VCPU_SIZE_BITS 10
+#define MOAT_GUEST_SPACE_SIZE_BITS 12
 #define MOAT_FRAME_4K_SIZE_BITS 12
 #define MOAT_FRAME_2M_SIZE_BITS 21
 #define MOAT_SLOT_SIZE_BITS 6 /* one CNode slot is 64 bytes */
@@ -62,6 +66,7 @@ enum moat_invocation {
 	MOAT_TCB_BIND_NOTIFICATION = 28,
 	MOAT_TCB_UNBIND_NOTIFICATION = 29,
 	MOAT_TCB_SET_NAME = 30,
+	MOAT_TCB_SET_VCPU = 31,  /* vcpu, guest space: the thread runs that guest at EL1 */
 
 	MOAT_FRAME_MAP = 40,     /* vspace, vaddr, rights, attributes */
 	MOAT_FRAME_UNMAP = 41,

@@ -41,6 +41,8 @@ enum moat_syscall {
 enum moat_fault {
 	MOAT_FAULT_VM = 0xf001,             /* a data or instruction abort */
 	MOAT_FAULT_USER_EXCEPTION = 0xf002, /* anything else the thread caused */
+	MOAT_FAULT_GUEST_HVC = 0xf003,      /* a vCPU's hypercall for its VMM: MR0-MR3 = x0-x3;
+					     * the reply's MR0-MR3 become x0-x3 */
 };
 /*
  * A Recv on an endpoint by a thread with a bound notification returns when

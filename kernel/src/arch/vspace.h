@@ -20,6 +20,17 @@ void arch_vspace_activate(const struct cap *vspace);
 /* ASIDs: allocation never fails once asid_available() said enough are left. */
 unsigned asid_available(void);
 uint16_t asid_alloc(void *vspace_root);
+/*
+ * A guest's stage-2 space (GuestSpace) takes an ID from the same table,
+ * below GUEST_SPACE_IDS: it is the guest's VMID (8 bits). Its mappings use
+ * stage-2 descriptors and its TLB entries are flushed by VMID.
+ */
+#define GUEST_SPACE_IDS 256
+unsigned guest_ids_available(void);
+uint16_t asid_alloc_guest(void *root);
+
+/* The physical address `va` maps to through a 4 KiB page, if it does. */
+bool vspace_translate(void *root, uint64_t va, paddr_t *pa);
 void asid_free(uint16_t asid);
 /* The VSpace root an ASID names, or NULL. */
 void *asid_lookup(uint16_t asid);

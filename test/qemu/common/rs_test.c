@@ -101,7 +101,7 @@ static moat_cptr_t copy(moat_cptr_t dest_cnode, moat_word_t dest, moat_word_t de
 }
 
 /* Writes code through a second mapping and makes it visible to fetches. */
-static void load_code(moat_cptr_t frame, const char *start, const char *end)
+void rs_load(moat_cptr_t frame, const char *start, const char *end)
 {
 	static bool window_table;
 	char *w = (char *)WINDOW;
@@ -137,7 +137,7 @@ moat_cptr_t rs_child(const char *start, const char *end, const moat_cptr_t *caps
 	MOAT_ASSERT(end - start <= 4096 && n < 16);
 	map_tables(vs, RS_CHILD_CODE, 3);
 	MOAT_ASSERT_EQ(map(code, vs, RS_CHILD_CODE, MOAT_RIGHT_READ, MOAT_FRAME_EXECUTE), MOAT_OK);
-	load_code(code, start, end);
+	rs_load(code, start, end);
 	moat_ipc_buffer->caps[0] = MOAT_SLOT_ROOT_CNODE;
 	MOAT_ASSERT_EQ(moat_invoke(MOAT_SLOT_ROOT_CNODE, MOAT_CNODE_MUTATE, 6, mutate, 1, NULL),
 		       MOAT_OK);

@@ -36,6 +36,9 @@ moat_cptr_t rs_thread_in(void (*fn)(moat_word_t), moat_word_t arg, moat_word_t p
  * 16 slots resolving all 64 bits whose slots 1..n hold copies of caps[].
  * Returns the TCB; the thread is resumed at `prio`.
  */
+/* Copies [start, end) (at most a page) into `frame` and makes it fetchable. */
+void rs_load(moat_cptr_t frame, const char *start, const char *end);
+
 #define RS_CHILD_CODE 0x1000000ul
 moat_cptr_t rs_child(const char *start, const char *end, const moat_cptr_t *caps, unsigned n,
 		     moat_word_t prio);

@@ -9,6 +9,7 @@
 #include "arch/cpu.h"
 #include "arch/irq.h"
 #include "arch/timer.h"
+#include "arch/vcpu.h"
 #include "arch/vspace.h"
 #include "fake_time.h"
 #include "kprintf.h"
@@ -130,4 +131,49 @@ size_t kprintf(const char *fmt, ...)
 	n = vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	return n < 0 ? 0 : (size_t)n;
+}
+
+bool klog_allow(void)
+{
+	return true;
+}
+
+/* Guests: no world switch on the host; the tests make no guest mappings. */
+unsigned guest_ids_available(void)
+{
+	return 0;
+}
+
+uint16_t asid_alloc_guest(void *root)
+{
+	(void)root;
+	abort();
+}
+
+bool vspace_translate(void *root, uint64_t va, paddr_t *pa)
+{
+	(void)root, (void)va, (void)pa;
+	return false;
+}
+
+void arch_vcpu_reset(struct vcpu_regs *r)
+{
+	*r = (struct vcpu_regs){ 0 };
+}
+
+void arch_vcpu_load(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid)
+{
+	(void)r, (void)stage2_root, (void)vmid;
+	abort();
+}
+
+void arch_vcpu_save(struct vcpu_regs *r)
+{
+	(void)r;
+	abort();
+}
+
+uint64_t arch_vcpu_fault_ipa(void)
+{
+	abort();
 }

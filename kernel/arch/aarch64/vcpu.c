@@ -1,0 +1,110 @@
+/*
+ * The world switch for guests (docs/vm.md): HCR_EL2 with the guest traps,
+ * VTTBR_EL2, and the EL1 registers through their _EL12 names (E2H=1).
+ */
+#include "arch/vcpu.h"
+
+#include "asm.h"
+#include "sysreg.h"
+
+#define HCR_VM (1ul << 0)
+#define HCR_SWIO (1ul << 1)
+#define HCR_FMO (1ul << 3)
+#define HCR_IMO (1ul << 4)
+#define HCR_AMO (1ul << 5)
+#define HCR_TWI (1ul << 13)
+#define HCR_TWE (1ul << 14)
+#define HCR_TSC (1ul << 19)
+#define HCR_RW (1ul << 31)
+#define HCR_E2H_BIT (1ul << 34)
+#define HCR_TGE_BIT (1ul << 27)
+#define HCR_NATIVE (HCR_E2H_BIT | HCR_TGE_BIT)
+#define HCR_GUEST                                                                          \
+	(HCR_E2H_BIT | HCR_RW | HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |     \
+	 HCR_TWI | HCR_TWE | HCR_TSC)
+
+/* 48-bit IPAs, walks from level 0 (the same four levels as stage 1), 4 KiB granule. */
+#define VTCR_T0SZ(n) (n)
+#define VTCR_SL0_L0 (2ul << 6)
+#define VTCR_IRGN0_WB (1ul << 8)
+#define VTCR_ORGN0_WB (1ul << 10)
+#define VTCR_SH0_INNER (3ul << 12)
+#define VTCR_PS_48 (5ul << 16)
+#define VTCR_RES1 (1ul << 31)
+
+#define SCTLR_EL1_RES1 0x30d00800ul
+
+void arch_vcpu_reset(struct vcpu_regs *r)
+{
+	*r = (struct vcpu_regs){ .sctlr = SCTLR_EL1_RES1, .cpacr = 3ul << 20 /* FP at EL1/0 */ };
+}
+
+void arch_vcpu_init(void)
+{
+	sysreg_write(vtcr_el2, VTCR_RES1 | VTCR_T0SZ(16) | VTCR_SL0_L0 | VTCR_IRGN0_WB |
+				       VTCR_ORGN0_WB | VTCR_SH0_INNER | VTCR_PS_48);
+	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+	sysreg_write(vmpidr_el2, (1ul << 31) | 0); /* one vCPU: affinity 0 */
+	isb();
+}
+
+void arch_vcpu_load(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid)
+{
+	sysreg_write(sctlr_el12, r->sctlr);
+	sysreg_write(cpacr_el12, r->cpacr);
+	sysreg_write(ttbr0_el12, r->ttbr0);
+	sysreg_write(ttbr1_el12, r->ttbr1);
+	sysreg_write(tcr_el12, r->tcr);
+	sysreg_write(esr_el12, r->esr);
+	sysreg_write(afsr0_el12, r->afsr0);
+	sysreg_write(afsr1_el12, r->afsr1);
+	sysreg_write(far_el12, r->far);
+	sysreg_write(mair_el12, r->mair);
+	sysreg_write(amair_el12, r->amair);
+	sysreg_write(vbar_el12, r->vbar);
+	sysreg_write(contextidr_el12, r->contextidr);
+	sysreg_write(cntkctl_el12, r->cntkctl);
+	sysreg_write(spsr_el12, r->spsr);
+	sysreg_write(elr_el12, r->elr);
+	sysreg_write(sp_el1, r->sp_el1);
+	sysreg_write(par_el1, r->par);
+	sysreg_write(tpidr_el1, r->tpidr_el1);
+	sysreg_write(tpidrro_el0, r->tpidrro);
+	sysreg_write(csselr_el1, r->csselr);
+	sysreg_write(vttbr_el2, stage2_root.bits | (uint64_t)vmid << 48);
+	sysreg_write(hcr_el2, HCR_GUEST);
+	isb();
+}
+
+void arch_vcpu_save(struct vcpu_regs *r)
+{
+	r->sctlr = sysreg_read(sctlr_el12);
+	r->cpacr = sysreg_read(cpacr_el12);
+	r->ttbr0 = sysreg_read(ttbr0_el12);
+	r->ttbr1 = sysreg_read(ttbr1_el12);
+	r->tcr = sysreg_read(tcr_el12);
+	r->esr = sysreg_read(esr_el12);
+	r->afsr0 = sysreg_read(afsr0_el12);
+	r->afsr1 = sysreg_read(afsr1_el12);
+	r->far = sysreg_read(far_el12);
+	r->mair = sysreg_read(mair_el12);
+	r->amair = sysreg_read(amair_el12);
+	r->vbar = sysreg_read(vbar_el12);
+	r->contextidr = sysreg_read(contextidr_el12);
+	r->cntkctl = sysreg_read(cntkctl_el12);
+	r->spsr = sysreg_read(spsr_el12);
+	r->elr = sysreg_read(elr_el12);
+	r->sp_el1 = sysreg_read(sp_el1);
+	r->par = sysreg_read(par_el1);
+	r->tpidr_el1 = sysreg_read(tpidr_el1);
+	r->tpidrro = sysreg_read(tpidrro_el0);
+	r->csselr = sysreg_read(csselr_el1);
+	sysreg_write(hcr_el2, HCR_NATIVE);
+	isb();
+}
+
+uint64_t arch_vcpu_fault_ipa(void)
+{
+	/* HPFAR_EL2.FIPA [43:4] holds IPA[51:12]; the page offset is FAR's. */
+	return ((sysreg_read(hpfar_el2) >> 4) << 12) | (sysreg_read(far_el2) & 0xfff);
+}

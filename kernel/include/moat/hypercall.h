@@ -1,0 +1,18 @@
+/*
+ * Moat kernel ABI: hypercalls. A guest vCPU enters the kernel with
+ * `hvc #0`: x0 the function (SMC Calling Convention numbering: Moat's own
+ * calls are fast SMC64 calls of the vendor-specific hypervisor service,
+ * owner 6), x1-x3 arguments; x0 returns the result (enum moat_error).
+ * Any other function (PSCI among them) goes to the guest's VMM as a
+ * MOAT_FAULT_GUEST_HVC message (moat/syscall.h). See docs/vm.md.
+ */
+#ifndef MOAT_ABI_HYPERCALL_H
+#define MOAT_ABI_HYPERCALL_H
+
+#define MOAT_HVC_BASE 0xc6000000u
+#define MOAT_HVC_NULL (MOAT_HVC_BASE + 0)          /* nothing: the cost of an exit */
+#define MOAT_HVC_CONSOLE_WRITE (MOAT_HVC_BASE + 1) /* x1 IPA, x2 length (<= 256) */
+
+#define MOAT_HVC_CONSOLE_MAX 256
+
+#endif

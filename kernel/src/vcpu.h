@@ -1,0 +1,39 @@
+/*
+ * VCPU objects (docs/vm.md): a guest's virtual CPU, bound to one TCB (a
+ * vCPU thread), which then runs the guest at EL1 in the GuestSpace its
+ * vspace slot holds. The kernel handles the few exits it can (the Moat
+ * hypercalls, WFI) and sends the rest to the thread's fault endpoint, the
+ * guest's VMM.
+ */
+#ifndef MOAT_VCPU_H
+#define MOAT_VCPU_H
+
+#include "arch/vcpu.h"
+#include "tcb.h"
+
+struct vcpu {
+	struct vcpu_regs regs;
+	struct tcb *tcb; /* bound vCPU thread, or NULL */
+};
+
+_Static_assert(sizeof(struct vcpu) <= (1u << MOAT_VCPU_SIZE_BITS), "VCPU object size");
+
+static inline bool vcpu_bound(const struct vcpu *v)
+{
+	return v->tcb != NULL;
+}
+
+/* TCB_SetVCPU (decoded by tcb.c): `t` becomes v's vCPU thread, at reset state. */
+void vcpu_bind(struct vcpu *v, struct tcb *t);
+/* Either side is going away: the thread stops and is native again. */
+void vcpu_unbind(struct vcpu *v);
+void vcpu_finalise(struct vcpu *v);
+
+/* Into the guest, or false if its GuestSpace is gone (the thread is then stopped). */
+bool vcpu_enter(struct tcb *t);
+/* Out of the guest (first thing on every entry from it). */
+void vcpu_leave(struct tcb *t);
+/* A synchronous exit (ESR in `esr`): hypercall, WFI, or a fault for the VMM. */
+void vcpu_handle_exit(struct tcb *t, uint64_t esr);
+
+#endif
