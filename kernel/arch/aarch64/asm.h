@@ -97,9 +97,12 @@
 /* The system calls fastpath.S takes (moat/syscall.h). */
 #define MOAT_SYS_CALL_ASM 1
 #define MOAT_SYS_REPLY_RECV_ASM 2
-/* ESR_EL2.EC of an SVC from AArch64. */
+/* ESR_EL2.EC of an SVC and an HVC from AArch64. */
 #define ESR_EC_SHIFT 26
 #define ESR_EC_SVC64_ASM 0x15
+#define ESR_EC_HVC64_ASM 0x16
+/* moat/hypercall.h: the hypercall the vectors answer themselves. */
+#define MOAT_HVC_NULL_ASM 0xc6000000
 
 /* Trap frame layout (see trap.h). */
 #define FRAME_X(n) ((n)*8)

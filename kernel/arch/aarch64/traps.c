@@ -7,6 +7,8 @@
 
 #include "arch/irq.h"
 #include "arch/vspace.h"
+#include <moat/hypercall.h>
+
 #include "asm.h"
 #include "cap.h"
 #include "endpoint.h"
@@ -68,6 +70,9 @@ _Static_assert(CAP_CNODE == CAP_TYPE_CNODE && CAP_ENDPOINT == CAP_TYPE_ENDPOINT 
 	       "asm.h CAP_TYPE_*");
 _Static_assert(MOAT_RIGHT_READ == 1u << RIGHT_READ_BIT && MOAT_RIGHT_WRITE == 1u << RIGHT_WRITE_BIT,
 	       "asm.h RIGHT_*_BIT");
+_Static_assert(MOAT_HVC_NULL == MOAT_HVC_NULL_ASM && ESR_EC_HVC64 == ESR_EC_HVC64_ASM &&
+		       ESR_EC_SVC64 == ESR_EC_SVC64_ASM,
+	       "asm.h: the hypercall and syndrome numbers the vectors use");
 _Static_assert(MOAT_MSG_REGISTERS == 4 && MOAT_SYS_CALL == MOAT_SYS_CALL_ASM &&
 		       MOAT_SYS_REPLY_RECV == MOAT_SYS_REPLY_RECV_ASM,
 	       "fastpath.S: MR0-MR3 in x2-x5, the system call numbers");

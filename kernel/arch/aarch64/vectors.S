@@ -63,7 +63,7 @@
 	mrs	x18, esr_el2
 	lsr	x18, x18, #ESR_EC_SHIFT
 	cmp	x18, #ESR_EC_SVC64_ASM
-	b.ne	el0_other
+	b.ne	el0_not_svc
 	cmp	x7, #MOAT_SYS_REPLY_RECV_ASM
 	b.hi	fastpath_c
 	cmp	x7, #MOAT_SYS_CALL_ASM
@@ -145,6 +145,34 @@ fastpath_c:
 	ldp	x18, x19, [sp, #CTX_X(18)]
 	ldr	x30, [sp, #CTX_X(30)]
 	ldp	x0, x1, [sp, #CTX_X(0)]
+	eret
+
+/*
+ * Not a system call: a guest's hypercall (only a guest can execute hvc), a
+ * fault or an exception. The null hypercall is answered here: nothing of
+ * the guest's state but the registers saved on entry was touched, so it
+ * goes straight back (ELR_EL2, SPSR_EL2, HCR_EL2 and its EL1 registers
+ * are still its own). Everything else takes the general path.
+ */
+el0_not_svc:
+	cmp	x18, #ESR_EC_HVC64_ASM
+	b.ne	el0_other
+	movz	x16, #(MOAT_HVC_NULL_ASM & 0xffff)
+	movk	x16, #(MOAT_HVC_NULL_ASM >> 16), lsl #16
+	cmp	x0, x16
+	b.ne	el0_other
+	mov	x0, xzr				/* MOAT_OK */
+	ldr	x1, [sp, #CTX_X(1)]
+	ldp	x2, x3, [sp, #CTX_X(2)]
+	ldp	x4, x5, [sp, #CTX_X(4)]
+	ldp	x6, x7, [sp, #CTX_X(6)]
+	ldp	x8, x9, [sp, #CTX_X(8)]
+	ldp	x10, x11, [sp, #CTX_X(10)]
+	ldp	x12, x13, [sp, #CTX_X(12)]
+	ldp	x14, x15, [sp, #CTX_X(14)]
+	ldp	x16, x17, [sp, #CTX_X(16)]
+	ldp	x18, x19, [sp, #CTX_X(18)]
+	ldr	x30, [sp, #CTX_X(30)]
 	eret
 
 /* A fastpath chose another thread (x0): the old one (x19) is saved whole first. */

@@ -1,7 +1,8 @@
 /*
  * The first guest: a few instructions at EL1 in a GuestSpace of their own,
- * run by a vCPU thread whose VMM is this root server. The guest writes to
- * the console with a Moat hypercall, makes a PSCI call (which the kernel
+ * run by a vCPU thread whose VMM is this root server. The guest makes the
+ * null hypercall (answered in the vectors), writes to the console with a
+ * Moat hypercall, makes a PSCI call (which the kernel
  * hands to the VMM, whose answer comes back in x0), and then loads from
  * an IPA with nothing mapped: the stage-2 abort arrives here as a fault
  * with the faulting IPA. Bad hypercall arguments get errors, not faults.
@@ -21,6 +22,9 @@ __asm__(".section .text.guest, \"ax\"\n"
 	".global guest_start\n"
 	".global guest_end\n"
 	"guest_start:\n"
+	"	movz x0, #0\n movk x0, #0xc600, lsl #16\n"      /* NULL, in the vectors */
+	"	movz x9, #0x1234\n mov x1, #7\n hvc #0\n"
+	"	add x21, x0, x9\n add x21, x21, x1\n"           /* 0 + 0x1234 + 7 if all kept */
 	"	movz x0, #0x0001\n movk x0, #0xc600, lsl #16\n"  /* CONSOLE_WRITE */
 	"	adr x1, 1f\n mov x2, #(2f - 1f)\n hvc #0\n"
 	"	mov x19, x0\n"                                   /* its result */
@@ -28,7 +32,7 @@ __asm__(".section .text.guest, \"ax\"\n"
 	"	movz x1, #0x5000, lsl #16\n mov x2, #8\n hvc #0\n"
 	"	mov x20, x0\n"
 	"	movz x0, #0x0008\n movk x0, #0x8400, lsl #16\n"  /* PSCI SYSTEM_OFF */
-	"	mov x1, x19\n mov x2, x20\n hvc #0\n"
+	"	mov x1, x19\n mov x2, x20\n mov x3, x21\n hvc #0\n"
 	"	movz x3, #0x5000, lsl #16\n add x3, x3, x0\n"  /* the VMM's answer... */
 	"	ldrb w4, [x3]\n"                                 /* ...picks a byte in a hole */
 	"	b .\n"
@@ -57,6 +61,7 @@ int main(void *arg)
 	MOAT_ASSERT_EQ(r.mr[0], PSCI_SYSTEM_OFF);
 	MOAT_ASSERT_EQ(r.mr[1], MOAT_OK);
 	MOAT_ASSERT_EQ(r.mr[2], MOAT_INVALID_ARGUMENT);
+	MOAT_ASSERT_EQ(r.mr[3], 0x1234 + 7); /* the null hypercall: x0 = OK, the rest kept */
 	moat_printf("guest: console write ok, a bad IPA refused, PSCI call to the VMM\n");
 
 	/* Answered: x0 = 42 in the guest, which then loads from hole + 42. */
