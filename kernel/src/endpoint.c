@@ -10,6 +10,7 @@
 #include "cdt.h"
 #include "cspace.h"
 #include "thread.h"
+#include "vcpu.h"
 
 static struct cte *receive_slot(struct tcb *to)
 {
@@ -48,11 +49,8 @@ static unsigned transfer_cap(struct tcb *from, struct tcb *to)
 static bool transfer_fault(struct tcb *from, struct tcb *to, uint64_t badge)
 {
 	if (to->fault.label) {
-		/* A hypercall's answer: the VMM's MR0-MR3 are the guest's x0-x3. */
-		if (to->fault.label == MOAT_FAULT_GUEST_HVC) {
-			for (unsigned i = 0; i < MOAT_FAULT_LENGTH; i++)
-				to->ctx.x[i] = from->ctx.x[REG_MR0 + i];
-		}
+		if (to->vcpu)
+			vcpu_fault_reply(to, from);
 		to->fault.label = 0;
 		return true;
 	}

@@ -92,30 +92,77 @@ static uint64_t console_write(const struct tcb *t, uint64_t ipa, uint64_t len)
 	return MOAT_OK;
 }
 
-/* Anything else for the VMM: a fault message; with no VMM, SMCCC's NOT_SUPPORTED. */
-static void to_vmm(struct tcb *t, uint64_t label, uint64_t esr, uint64_t addr)
+/* PSTATE.M of the guest at the exception, and where its vector table takes it. */
+#define MODE_EL0T 0x0
+#define MODE_EL1H 0x5
+#define ESR_IL_32BIT (1u << 25)
+#define ESR_ISV (1u << 24)
+#define FSC_SYNC_EXTERNAL 0x10
+
+/*
+ * A synchronous external abort taken to the guest's EL1, as the hardware
+ * would: ESR, FAR, ELR and SPSR of EL1 set, EL1h with interrupts masked,
+ * at the vector for the mode the guest was in.
+ */
+static void inject_abort(struct tcb *t)
 {
-	t->fault = (struct fault_state){ .label = label };
-	if (label == MOAT_FAULT_GUEST_HVC) {
-		for (unsigned i = 0; i < MOAT_FAULT_LENGTH; i++)
-			t->fault.mr[i] = t->ctx.x[i];
-	} else {
-		t->fault.mr[0] = t->ctx.pc;
-		t->fault.mr[1] = addr;
-		t->fault.mr[2] = esr;
-	}
+	struct vcpu *v = t->vcpu;
+	unsigned mode = t->ctx.spsr & 0xf;
+	bool fetch = v->fault_ec == ESR_EC_IABT_LOWER;
+	unsigned ec = (fetch ? ESR_EC_IABT_LOWER : ESR_EC_DABT_LOWER) + (mode != MODE_EL0T);
+
+	v->regs.esr = (uint64_t)ec << 26 | ESR_IL_32BIT | FSC_SYNC_EXTERNAL;
+	v->regs.far = v->fault_va;
+	v->regs.elr = t->ctx.pc;
+	v->regs.spsr = t->ctx.spsr;
+	t->ctx.pc = v->regs.vbar + (mode == MODE_EL0T ? 0x400 : mode == MODE_EL1H ? 0x200 : 0x000);
+	t->ctx.spsr = GUEST_RESET_PSTATE;
+}
+
+/* The message for the VMM is in t->fault; with no VMM, the default. */
+static void send(struct tcb *t)
+{
+	uint64_t label = t->fault.label;
+
 	if (endpoint_send_fault(t))
 		return;
 	t->fault.label = 0;
-	if (label == MOAT_FAULT_GUEST_HVC) {
-		t->ctx.x[0] = ~0ul; /* NOT_SUPPORTED */
+	if (label == MOAT_FAULT_GUEST_HVC)
+		t->ctx.x[0] = ~0ul; /* SMCCC NOT_SUPPORTED */
+	else
+		inject_abort(t);
+}
+
+/* A data abort with a valid syndrome on an unmapped IPA: decoded for the VMM. */
+static void mmio(struct tcb *t, uint64_t esr)
+{
+	unsigned reg = (esr >> 16) & 31, sas = (esr >> 22) & 3;
+	bool write = esr & (1u << 6);
+	uint64_t mask = sas == 3 ? ~0ul : (1ul << (8u << sas)) - 1;
+
+	t->fault = (struct fault_state){
+		.label = MOAT_FAULT_GUEST_MMIO,
+		.mr = { arch_vcpu_fault_ipa(),
+			sas | (write ? MOAT_MMIO_WRITE : 0) | reg << 4 |
+				(esr & (1u << 21) ? MOAT_MMIO_SIGNED : 0) |
+				(esr & (1u << 15) ? MOAT_MMIO_64BIT : 0),
+			write && reg != 31 ? t->ctx.x[reg] & mask : 0, t->ctx.pc },
+	};
+	send(t);
+}
+
+static void abort_exit(struct tcb *t, uint64_t esr)
+{
+	t->vcpu->fault_va = arch_vcpu_fault_va();
+	t->vcpu->fault_ec = (uint32_t)ESR_EC(esr);
+	if (ESR_EC(esr) == ESR_EC_DABT_LOWER && (esr & ESR_ISV)) {
+		mmio(t, esr);
 		return;
 	}
-	if (klog_allow())
-		kprintf("moat: vCPU thread '%s' faulted (%s at 0x%lx, pc 0x%lx) with no VMM; "
-			"stopped\n",
-			tcb_name(t), esr_class_name((unsigned)ESR_EC(esr)), addr, t->ctx.pc);
-	thread_block(t, THREAD_INACTIVE);
+	t->fault = (struct fault_state){
+		.label = MOAT_FAULT_VM, .mr = { t->ctx.pc, arch_vcpu_fault_ipa(), esr, 0 }
+	};
+	send(t);
 }
 
 static void hypercall(struct tcb *t)
@@ -128,7 +175,10 @@ static void hypercall(struct tcb *t)
 		t->ctx.x[0] = console_write(t, t->ctx.x[1], t->ctx.x[2]);
 		return;
 	default:
-		to_vmm(t, MOAT_FAULT_GUEST_HVC, 0, 0);
+		t->fault = (struct fault_state){ .label = MOAT_FAULT_GUEST_HVC };
+		for (unsigned i = 0; i < MOAT_FAULT_LENGTH; i++)
+			t->fault.mr[i] = t->ctx.x[i];
+		send(t);
 		return;
 	}
 }
@@ -145,10 +195,51 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr)
 		return;
 	case ESR_EC_DABT_LOWER:
 	case ESR_EC_IABT_LOWER:
-		to_vmm(t, MOAT_FAULT_VM, esr, arch_vcpu_fault_ipa());
+		abort_exit(t, esr);
 		return;
 	default:
-		to_vmm(t, MOAT_FAULT_USER_EXCEPTION, esr, 0);
+		t->fault = (struct fault_state){ .label = MOAT_FAULT_USER_EXCEPTION,
+						 .mr = { t->ctx.pc, 0, esr, 0 } };
+		send(t);
 		return;
+	}
+}
+
+/* An MMIO read's value into its register, as the load would have left it. */
+static void mmio_complete(struct tcb *t, uint64_t value)
+{
+	uint64_t access = t->fault.mr[1];
+	unsigned reg = MOAT_MMIO_REGISTER(access), bits = 8 * MOAT_MMIO_SIZE(access);
+
+	if (!(access & MOAT_MMIO_WRITE) && reg != 31) {
+		if (bits < 64) {
+			value &= (1ul << bits) - 1;
+			if ((access & MOAT_MMIO_SIGNED) && (value >> (bits - 1)))
+				value |= ~0ul << bits;
+		}
+		if (!(access & MOAT_MMIO_64BIT))
+			value &= 0xffffffffu;
+		t->ctx.x[reg] = value;
+	}
+	t->ctx.pc += 4;
+}
+
+void vcpu_fault_reply(struct tcb *t, const struct tcb *from)
+{
+	if (moat_msginfo_label(from->ctx.x[REG_INFO]) == MOAT_REPLY_INJECT_ABORT &&
+	    t->fault.label != MOAT_FAULT_GUEST_HVC) {
+		inject_abort(t);
+		return;
+	}
+	switch (t->fault.label) {
+	case MOAT_FAULT_GUEST_HVC:
+		for (unsigned i = 0; i < MOAT_FAULT_LENGTH; i++)
+			t->ctx.x[i] = from->ctx.x[REG_MR0 + i];
+		break;
+	case MOAT_FAULT_GUEST_MMIO:
+		mmio_complete(t, from->ctx.x[REG_MR0]);
+		break;
+	default:
+		break; /* the faulting instruction runs again */
 	}
 }

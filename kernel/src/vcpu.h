@@ -13,7 +13,9 @@
 
 struct vcpu {
 	struct vcpu_regs regs;
-	struct tcb *tcb; /* bound vCPU thread, or NULL */
+	struct tcb *tcb;   /* bound vCPU thread, or NULL */
+	uint64_t fault_va; /* of the abort its VMM is handling: for an injected abort */
+	uint32_t fault_ec; /* and its exception class */
 };
 
 _Static_assert(sizeof(struct vcpu) <= (1u << MOAT_VCPU_SIZE_BITS), "VCPU object size");
@@ -35,5 +37,11 @@ bool vcpu_enter(struct tcb *t);
 void vcpu_leave(struct tcb *t);
 /* A synchronous exit (ESR in `esr`): hypercall, WFI, or a fault for the VMM. */
 void vcpu_handle_exit(struct tcb *t, uint64_t esr);
+/*
+ * The VMM (`from`) answered vCPU thread `t`'s fault message: the hypercall
+ * results, an MMIO read's value (and the PC past the access), or an abort
+ * injected into the guest (label MOAT_REPLY_INJECT_ABORT).
+ */
+void vcpu_fault_reply(struct tcb *t, const struct tcb *from);
 
 #endif

@@ -154,13 +154,16 @@ moat_qemu_test(fastpath
            "fastpath: a busy lower-priority server answers both of its callers"
            "KTEST PASS")
 
-# The first guest: EL1 code in a GuestSpace, run by a vCPU thread; a
-# hypercall, a PSCI call answered by its VMM, a stage-2 abort (docs/vm.md).
+# The first guest: EL1 code in a GuestSpace, run by a vCPU thread; its
+# hypercalls, a PSCI call answered by its VMM, MMIO reads and writes
+# completed by the VMM, an abort injected (docs/vm.md).
 moat_qemu_test(guest
     ROOTSERVER_SOURCES guest/guest_test.c guest/guest_common.c
     EXPECT "pv: hello from EL1"
            "guest: console write ok, a bad IPA refused, PSCI call to the VMM"
-           "guest: stage-2 abort at IPA 0x5000002a, pc 0x400000[0-9a-f]+, ESR 0x9[0-9a-f]+"
+           "guest: MMIO read of 1 byte at IPA 0x5000002a into w4, pc 0x400000[0-9a-f]+"
+           "guest: MMIO write of 4 bytes, value 0xa5"
+           "guest: abort injected, taken at its EL1 vector \\(ESR 0x96000010, FAR 0x5000003a\\)"
            "KTEST PASS")
 
 # Guest benchmarks (./moat bench): the null hypercall from EL1 and back.

@@ -108,3 +108,8 @@ uint64_t arch_vcpu_fault_ipa(void)
 	/* HPFAR_EL2.FIPA [43:4] holds IPA[51:12]; the page offset is FAR's. */
 	return ((sysreg_read(hpfar_el2) >> 4) << 12) | (sysreg_read(far_el2) & 0xfff);
 }
+
+uint64_t arch_vcpu_fault_va(void)
+{
+	return sysreg_read(far_el2);
+}

@@ -43,6 +43,10 @@ enum moat_fault {
 	MOAT_FAULT_USER_EXCEPTION = 0xf002, /* anything else the thread caused */
 	MOAT_FAULT_GUEST_HVC = 0xf003,      /* a vCPU's hypercall for its VMM: MR0-MR3 = x0-x3;
 					     * the reply's MR0-MR3 become x0-x3 */
+	MOAT_FAULT_GUEST_MMIO = 0xf004,     /* a vCPU's access to an unmapped IPA: MR0 the IPA,
+					     * MR1 the access (MOAT_MMIO_*), MR2 the value
+					     * written, MR3 the PC; a read's reply MR0 is the
+					     * value, and the guest goes on after the access */
 };
 /*
  * A Recv on an endpoint by a thread with a bound notification returns when
@@ -50,6 +54,19 @@ enum moat_fault {
  * word in place of the badge (x0).
  */
 #define MOAT_LABEL_NOTIFICATION 0xf000
+
+/* MR1 of MOAT_FAULT_GUEST_MMIO. */
+#define MOAT_MMIO_SIZE(a) (1u << ((a) & 3))   /* bytes: 1, 2, 4, 8 */
+#define MOAT_MMIO_WRITE (1u << 2)
+#define MOAT_MMIO_REGISTER(a) (((a) >> 4) & 31) /* x0-x30; 31: xzr */
+#define MOAT_MMIO_SIGNED (1u << 9)            /* a read sign-extends */
+#define MOAT_MMIO_64BIT (1u << 10)            /* into an X register, else W */
+
+/*
+ * The label of a VMM's reply to a vCPU's fault message that injects a
+ * synchronous external abort into the guest instead of resuming it.
+ */
+#define MOAT_REPLY_INJECT_ABORT 0xf100
 
 #define MOAT_FAULT_FLAG_FETCH (1u << 0)
 #define MOAT_FAULT_FLAG_WRITE (1u << 1)

@@ -25,7 +25,8 @@ void arch_vcpu_load(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmi
 /* Out of a guest: its EL1 registers saved, native traps again. */
 void arch_vcpu_save(struct vcpu_regs *r);
 
-/* The stage-2 syndrome of the abort being handled: the faulting IPA. */
+/* The abort being handled: the faulting IPA, and the guest's virtual address. */
 uint64_t arch_vcpu_fault_ipa(void);
+uint64_t arch_vcpu_fault_va(void);
 
 #endif

@@ -17,8 +17,9 @@
 
 _Static_assert(MOAT_HVC_CONSOLE_WRITE == 0xc6000001u, "guest code below");
 
-/* The guest, position independent, copied to GUEST_RAM. */
+/* The guest, position independent, copied to GUEST_RAM (a page of its own). */
 __asm__(".section .text.guest, \"ax\"\n"
+	".balign 4096\n"
 	".global guest_start\n"
 	".global guest_end\n"
 	"guest_start:\n"
@@ -34,10 +35,17 @@ __asm__(".section .text.guest, \"ax\"\n"
 	"	movz x0, #0x0008\n movk x0, #0x8400, lsl #16\n"  /* PSCI SYSTEM_OFF */
 	"	mov x1, x19\n mov x2, x20\n mov x3, x21\n hvc #0\n"
 	"	movz x3, #0x5000, lsl #16\n add x3, x3, x0\n"  /* the VMM's answer... */
-	"	ldrb w4, [x3]\n"                                 /* ...picks a byte in a hole */
+	"	ldrb w4, [x3]\n"                                 /* ...picks a device register */
+	"	str w4, [x3, #8]\n"                              /* written back, as read */
+	"	adr x6, 3f\n msr vbar_el1, x6\n isb\n"
+	"	ldr x5, [x3, #16]\n"                             /* the VMM makes this abort */
 	"	b .\n"
 	"1:	.ascii \"pv: hello from EL1\\n\"\n"
-	"2:	.balign 4\n"
+	"2:	.balign 2048\n"
+	"3:	.skip 0x200\n"                                   /* EL1h synchronous vector */
+	"	movz x0, #0xff01\n movk x0, #0xc600, lsl #16\n"  /* to the VMM: what we saw */
+	"	mrs x1, esr_el1\n mrs x2, far_el1\n mrs x3, elr_el1\n hvc #0\n"
+	"	b .\n"
 	"guest_end:\n"
 	".text\n");
 extern const char guest_start[], guest_end[];
@@ -46,6 +54,7 @@ int main(void *arg)
 {
 	moat_cptr_t ep, reply;
 	struct moat_regs r;
+	moat_word_t pc;
 
 	rs_init(arg);
 	ep = rs_make(MOAT_OBJ_ENDPOINT, 0);
@@ -64,16 +73,47 @@ int main(void *arg)
 	MOAT_ASSERT_EQ(r.mr[3], 0x1234 + 7); /* the null hypercall: x0 = OK, the rest kept */
 	moat_printf("guest: console write ok, a bad IPA refused, PSCI call to the VMM\n");
 
-	/* Answered: x0 = 42 in the guest, which then loads from hole + 42. */
+	/* Answered: x0 = 42 in the guest, which then reads a byte at hole + 42. */
 	r = (struct moat_regs){ .x0 = ep, .x6 = reply, .info = moat_msginfo(0, 0, 0, 1),
 				.mr = { 42 } };
 	moat_syscall(MOAT_SYS_REPLY_RECV, &r);
 	MOAT_ASSERT_EQ(r.x0, VCPU_BADGE);
-	MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_VM);
-	MOAT_ASSERT_EQ(r.mr[1], GUEST_HOLE + 42); /* so x0 was the VMM's 42 */
-	MOAT_ASSERT_EQ(r.mr[0] & ~0xffful, GUEST_RAM);
-	moat_printf("guest: stage-2 abort at IPA 0x%lx, pc 0x%lx, ESR 0x%lx\n", r.mr[1], r.mr[0],
-		    r.mr[2]);
+	MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_GUEST_MMIO);
+	MOAT_ASSERT_EQ(r.mr[0], GUEST_HOLE + 42); /* so x0 was the VMM's 42 */
+	MOAT_ASSERT_EQ(MOAT_MMIO_SIZE(r.mr[1]), 1);
+	MOAT_ASSERT_EQ(r.mr[1] & (MOAT_MMIO_WRITE | MOAT_MMIO_64BIT), 0);
+	MOAT_ASSERT_EQ(MOAT_MMIO_REGISTER(r.mr[1]), 4);
+	moat_printf("guest: MMIO read of 1 byte at IPA 0x%lx into w4, pc 0x%lx\n", r.mr[0], r.mr[3]);
+
+	/* The value read: only its low byte lands in w4, which the guest writes back. */
+	r = (struct moat_regs){ .x0 = ep, .x6 = reply, .info = moat_msginfo(0, 0, 0, 1),
+				.mr = { 0x1a5 } };
+	moat_syscall(MOAT_SYS_REPLY_RECV, &r);
+	MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_GUEST_MMIO);
+	MOAT_ASSERT_EQ(r.mr[0], GUEST_HOLE + 42 + 8);
+	MOAT_ASSERT_EQ(MOAT_MMIO_SIZE(r.mr[1]), 4);
+	MOAT_ASSERT(r.mr[1] & MOAT_MMIO_WRITE);
+	MOAT_ASSERT_EQ(r.mr[2], 0xa5);
+	moat_printf("guest: MMIO write of 4 bytes, value 0x%lx\n", r.mr[2]);
+
+	/* Acknowledged; its next read gets an abort injected instead of a value. */
+	r = (struct moat_regs){ .x0 = ep, .x6 = reply, .info = moat_msginfo(0, 0, 0, 0) };
+	moat_syscall(MOAT_SYS_REPLY_RECV, &r);
+	MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_GUEST_MMIO);
+	MOAT_ASSERT_EQ(r.mr[0], GUEST_HOLE + 42 + 16);
+	pc = r.mr[3];
+	r = (struct moat_regs){ .x0 = ep, .x6 = reply,
+				.info = moat_msginfo(MOAT_REPLY_INJECT_ABORT, 0, 0, 0) };
+	moat_syscall(MOAT_SYS_REPLY_RECV, &r);
+	/* Its EL1 vector saw a synchronous external abort at that load. */
+	MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_GUEST_HVC);
+	MOAT_ASSERT_EQ(r.mr[0], 0xc600ff01);
+	MOAT_ASSERT_EQ(r.mr[1] >> 26, 0x25); /* data abort, same EL */
+	MOAT_ASSERT_EQ(r.mr[1] & 0x3f, 0x10);  /* synchronous external abort */
+	MOAT_ASSERT_EQ(r.mr[2], GUEST_HOLE + 42 + 16);
+	MOAT_ASSERT_EQ(r.mr[3], pc);
+	moat_printf("guest: abort injected, taken at its EL1 vector (ESR 0x%lx, FAR 0x%lx)\n",
+		    r.mr[1], r.mr[2]);
 	moat_printf("KTEST PASS\n");
 	return 0;
 }

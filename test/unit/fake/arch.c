@@ -177,3 +177,8 @@ uint64_t arch_vcpu_fault_ipa(void)
 {
 	abort();
 }
+
+uint64_t arch_vcpu_fault_va(void)
+{
+	abort();
+}
