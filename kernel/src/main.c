@@ -10,6 +10,7 @@
 #include "arch/vcpu.h"
 #include "kprintf.h"
 #include "platform.h"
+#include "vcpu.h"
 
 static struct cpu boot_cpu;
 
@@ -26,6 +27,7 @@ void kernel_main(uint64_t dtb_pa)
 	arch_timer_init();
 	arch_pmu_init();
 	arch_vcpu_init();
+	vcpu_init();
 	kprintf("moat: GICv3 up, timer %lu Hz\n", arch_timer_freq());
 	kernel_payload();
 }

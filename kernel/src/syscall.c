@@ -22,6 +22,7 @@
 #include "tcb_invoke.h"
 #include "thread.h"
 #include "untyped.h"
+#include "vcpu.h"
 
 struct call {
 	struct tcb *t;
@@ -127,6 +128,16 @@ static struct kerror invoke_sched_control(struct call *c)
 	return e;
 }
 
+static struct kerror invoke_vcpu(struct call *c)
+{
+	struct vcpu_args a;
+	struct kerror e = vcpu_decode(&c->inv, &a);
+
+	if (e.code == MOAT_OK)
+		vcpu_invoke(&a);
+	return e;
+}
+
 static struct kerror invoke_irq(struct call *c)
 {
 	struct irq_args a;
@@ -200,6 +211,9 @@ static void do_invoke(struct tcb *t, uint64_t sysno)
 			break;
 		case CAP_SCHED_CONTROL:
 			e = invoke_sched_control(&c);
+			break;
+		case CAP_VCPU:
+			e = invoke_vcpu(&c);
 			break;
 		case CAP_NOTIFICATION:
 			if (r.slot->cap.rights & MOAT_RIGHT_WRITE)

@@ -21,6 +21,7 @@ enum thread_state {
 	THREAD_BLOCKED_SEND,     /* queued on an endpoint with a message */
 	THREAD_BLOCKED_RECV,     /* queued on an endpoint for a message */
 	THREAD_BLOCKED_REPLY,    /* made a Call; waits on its reply object */
+	THREAD_BLOCKED_VIRQ,     /* a vCPU in WFI: waits for a virtual interrupt */
 };
 
 struct tcb;

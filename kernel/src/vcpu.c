@@ -7,6 +7,7 @@
 #include "arch/vspace.h"
 #include "endpoint.h"
 #include "esr.h"
+#include "irq.h"
 #include "kprintf.h"
 #include "thread.h"
 
@@ -38,6 +39,29 @@ void vcpu_finalise(struct vcpu *v)
 	vcpu_unbind(v);
 }
 
+/* Moves pending interrupts into free list registers, lowest INTID first. */
+static void fill_lrs(struct vcpu *v)
+{
+	unsigned n = arch_vgic_lrs(), w = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (v->vgic.lr[i] & VGIC_LR_STATE)
+			continue;
+		while (w < sizeof(v->pending) / sizeof(v->pending[0]) && !v->pending[w])
+			w++;
+		if (w == sizeof(v->pending) / sizeof(v->pending[0]))
+			break;
+		unsigned intid = w * 64 + (unsigned)__builtin_ctzll(v->pending[w]);
+
+		v->pending[w] &= v->pending[w] - 1;
+		v->vgic.lr[i] = VGIC_LR_PENDING | VGIC_LR_GROUP1 |
+				VGIC_LR_PRIORITY(v->priority[intid]) | intid;
+	}
+	v->vgic.underflow = false;
+	for (unsigned i = 0; i < sizeof(v->pending) / sizeof(v->pending[0]); i++)
+		v->vgic.underflow |= v->pending[i] != 0;
+}
+
 bool vcpu_enter(struct tcb *t)
 {
 	const struct cap *gs = &t->vspace.cap;
@@ -47,6 +71,8 @@ bool vcpu_enter(struct tcb *t)
 		thread_suspend(t);
 		return false;
 	}
+	fill_lrs(t->vcpu);
+	arch_vgic_load(&t->vcpu->vgic);
 	arch_vcpu_load(&t->vcpu->regs, kva_to_pa(cap_ptr(gs)), (uint16_t)gs->extra);
 	return true;
 }
@@ -54,6 +80,60 @@ bool vcpu_enter(struct tcb *t)
 void vcpu_leave(struct tcb *t)
 {
 	arch_vcpu_save(&t->vcpu->regs);
+	arch_vgic_save(&t->vcpu->vgic);
+}
+
+/* Anything for the guest to take: injected, or pending in a list register. */
+static bool has_pending(const struct vcpu *v)
+{
+	unsigned n = arch_vgic_lrs();
+
+	for (unsigned i = 0; i < sizeof(v->pending) / sizeof(v->pending[0]); i++) {
+		if (v->pending[i])
+			return true;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (v->vgic.lr[i] & VGIC_LR_PENDING)
+			return true;
+	}
+	return false;
+}
+
+static void maintenance(unsigned intid)
+{
+	(void)intid; /* the exit itself is the point: the LRs are refilled on entry */
+}
+
+void vcpu_init(void)
+{
+	irq_register(arch_vgic_maintenance_intid(), maintenance);
+}
+
+struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a)
+{
+	if (inv->label != MOAT_VCPU_INJECT_IRQ)
+		return kerror(MOAT_ILLEGAL_OPERATION, "not a VCPU invocation", 0, 0, 0);
+	if (inv->length < 2)
+		return kerror(MOAT_TRUNCATED_MESSAGE, "InjectIRQ takes an INTID and a priority", 2,
+			      0, 0);
+	if (inv->mr[0] >= VCPU_INTIDS)
+		return KERR_RANGE("virtual INTID", 0, 0, VCPU_INTIDS - 1);
+	if (inv->mr[1] > 255)
+		return KERR_RANGE("priority", 1, 0, 255);
+	a->vcpu = cap_ptr(&inv->slot->cap);
+	a->intid = (uint32_t)inv->mr[0];
+	a->priority = (uint8_t)inv->mr[1];
+	return kerror_ok();
+}
+
+void vcpu_invoke(const struct vcpu_args *a)
+{
+	struct vcpu *v = a->vcpu;
+
+	v->pending[a->intid / 64] |= 1ul << (a->intid % 64);
+	v->priority[a->intid] = a->priority;
+	if (v->tcb && v->tcb->state == THREAD_BLOCKED_VIRQ)
+		thread_make_runnable(v->tcb);
 }
 
 /* The kernel address of a guest byte range within one mapped page, or NULL. */
@@ -190,8 +270,12 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr)
 		hypercall(t); /* the PC is past the hvc already */
 		return;
 	case ESR_EC_WFX:
-		t->ctx.pc += 4; /* nothing to wait for yet: the vCPU yields */
-		thread_yield();
+		t->ctx.pc += 4;
+		/* WFI waits for a virtual interrupt (masked or not); WFE only yields. */
+		if (!(esr & 1) && !has_pending(t->vcpu))
+			thread_block(t, THREAD_BLOCKED_VIRQ);
+		else
+			thread_yield();
 		return;
 	case ESR_EC_DABT_LOWER:
 	case ESR_EC_IABT_LOWER:

@@ -9,13 +9,20 @@
 #define MOAT_VCPU_H
 
 #include "arch/vcpu.h"
+#include "invocation.h"
 #include "tcb.h"
+
+#define VCPU_INTIDS 1020 /* virtual INTIDs 0-1019 (SGIs, PPIs, SPIs) */
 
 struct vcpu {
 	struct vcpu_regs regs;
+	struct vcpu_vgic vgic;
 	struct tcb *tcb;   /* bound vCPU thread, or NULL */
 	uint64_t fault_va; /* of the abort its VMM is handling: for an injected abort */
 	uint32_t fault_ec; /* and its exception class */
+	/* Injected, not yet in a list register: one bit and one priority per INTID. */
+	uint64_t pending[(VCPU_INTIDS + 63) / 64];
+	uint8_t priority[VCPU_INTIDS];
 };
 
 _Static_assert(sizeof(struct vcpu) <= (1u << MOAT_VCPU_SIZE_BITS), "VCPU object size");
@@ -43,5 +50,17 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr);
  * injected into the guest (label MOAT_REPLY_INJECT_ABORT).
  */
 void vcpu_fault_reply(struct tcb *t, const struct tcb *from);
+
+/* Boot: the maintenance interrupt, which ends a guest's run for a refill. */
+void vcpu_init(void);
+
+/* VCPU_InjectIRQ: MR0 the virtual INTID (< 1020), MR1 its priority (0-255). */
+struct vcpu_args {
+	struct vcpu *vcpu;
+	uint32_t intid;
+	uint8_t priority;
+};
+struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a);
+void vcpu_invoke(const struct vcpu_args *a);
 
 #endif

@@ -23,6 +23,11 @@
 
 /* GICv3 CPU interface registers by encoding (older assemblers lack names). */
 #define ICC_SRE_EL2 S3_4_C12_C9_5
+/* The GIC virtual CPU interface (virtual interrupts for guests). */
+#define ICH_AP1R0_EL2 S3_4_C12_C9_0
+#define ICH_HCR_EL2 S3_4_C12_C11_0
+#define ICH_VTR_EL2 S3_4_C12_C11_1
+#define ICH_VMCR_EL2 S3_4_C12_C11_7
 #define ICC_PMR_EL1 S3_0_C4_C6_0
 #define ICC_IAR1_EL1 S3_0_C12_C12_0
 #define ICC_EOIR1_EL1 S3_0_C12_C12_1

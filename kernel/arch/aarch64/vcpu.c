@@ -113,3 +113,61 @@ uint64_t arch_vcpu_fault_va(void)
 {
 	return sysreg_read(far_el2);
 }
+
+/* ICH_LR<n>_EL2 by number: the encoding is in the instruction. */
+#define LR_CASE(n, op1, op2)                                                                \
+	case n:                                                                             \
+		if (write)                                                                  \
+			__asm__ volatile("msr S3_4_C12_C" #op1 "_" #op2 ", %0" ::"r"(v));  \
+		else                                                                        \
+			__asm__ volatile("mrs %0, S3_4_C12_C" #op1 "_" #op2 : "=r"(v));    \
+		break;
+
+static uint64_t lr_access(unsigned n, bool write, uint64_t v)
+{
+	switch (n) {
+		LR_CASE(0, 12, 0) LR_CASE(1, 12, 1) LR_CASE(2, 12, 2) LR_CASE(3, 12, 3)
+		LR_CASE(4, 12, 4) LR_CASE(5, 12, 5) LR_CASE(6, 12, 6) LR_CASE(7, 12, 7)
+		LR_CASE(8, 13, 0) LR_CASE(9, 13, 1) LR_CASE(10, 13, 2) LR_CASE(11, 13, 3)
+		LR_CASE(12, 13, 4) LR_CASE(13, 13, 5) LR_CASE(14, 13, 6) LR_CASE(15, 13, 7)
+	}
+	return v;
+}
+
+#define ICH_HCR_EN (1ul << 0)
+#define ICH_HCR_UIE (1ul << 1)
+#define MAINTENANCE_PPI 25
+
+unsigned arch_vgic_lrs(void)
+{
+	return (unsigned)(sysreg_read(ICH_VTR_EL2) & 0x1f) + 1;
+}
+
+unsigned arch_vgic_maintenance_intid(void)
+{
+	return MAINTENANCE_PPI;
+}
+
+void arch_vgic_load(const struct vcpu_vgic *g)
+{
+	unsigned n = arch_vgic_lrs();
+
+	for (unsigned i = 0; i < n; i++)
+		lr_access(i, true, g->lr[i]);
+	sysreg_write(ICH_VMCR_EL2, g->vmcr);
+	sysreg_write(ICH_AP1R0_EL2, g->ap1r0);
+	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN | (g->underflow ? ICH_HCR_UIE : 0));
+	isb();
+}
+
+void arch_vgic_save(struct vcpu_vgic *g)
+{
+	unsigned n = arch_vgic_lrs();
+
+	for (unsigned i = 0; i < n; i++)
+		g->lr[i] = lr_access(i, false, 0);
+	g->vmcr = sysreg_read(ICH_VMCR_EL2);
+	g->ap1r0 = sysreg_read(ICH_AP1R0_EL2);
+	sysreg_write(ICH_HCR_EL2, 0); /* no maintenance interrupts outside the guest */
+	isb();
+}

@@ -34,7 +34,7 @@ enum moat_object_type {
 #define MOAT_SCHED_CONTEXT_SIZE_BITS 7
 #define MOAT_PAGE_TABLE_SIZE_BITS 12
 #define MOAT_VSPACE_SIZE_BITS 12
-#define MOAT_VCPU_SIZE_BITS 10
+#define MOAT_VCPU_SIZE_BITS 12
 #define MOAT_GUEST_SPACE_SIZE_BITS 12
 #define MOAT_FRAME_4K_SIZE_BITS 12
 #define MOAT_FRAME_2M_SIZE_BITS 21
@@ -81,6 +81,8 @@ enum moat_invocation {
 	MOAT_IRQ_HANDLER_CLEAR = 53,
 
 	MOAT_SCHED_CONTROL_CONFIGURE = 60, /* sched context, budget_us, period_us */
+
+	MOAT_VCPU_INJECT_IRQ = 70, /* virtual INTID, priority: pending for the guest */
 };
 
 /* Frame attributes for MOAT_FRAME_MAP. */

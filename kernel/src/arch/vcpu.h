@@ -13,6 +13,34 @@ struct vcpu_regs {
 	uint64_t contextidr, cntkctl, spsr, elr, sp_el1, par, tpidr_el1, tpidrro, csselr;
 };
 
+/*
+ * The GIC virtual CPU interface of a vCPU: its list registers (the
+ * virtual interrupts the hardware presents to the guest), the guest's
+ * view of its CPU interface (VMCR) and active priorities.
+ */
+#define VGIC_MAX_LRS 16
+struct vcpu_vgic {
+	uint64_t lr[VGIC_MAX_LRS];
+	uint64_t vmcr;
+	uint64_t ap1r0;
+	bool underflow; /* ask for a maintenance interrupt when the LRs run empty */
+};
+
+/* List register fields (GICv3). */
+#define VGIC_LR_PENDING (1ul << 62)
+#define VGIC_LR_STATE (3ul << 62)
+#define VGIC_LR_GROUP1 (1ul << 60)
+#define VGIC_LR_PRIORITY(p) ((uint64_t)(p) << 48)
+#define VGIC_LR_INTID_MASK 0xfffffffful
+
+/* How many list registers this CPU has. */
+unsigned arch_vgic_lrs(void);
+/* Into a guest: its virtual interface on; out: saved and off. */
+void arch_vgic_load(const struct vcpu_vgic *g);
+void arch_vgic_save(struct vcpu_vgic *g);
+/* The GIC's maintenance interrupt (a PPI), which ends a guest's run for a refill. */
+unsigned arch_vgic_maintenance_intid(void);
+
 /* The reset state: MMU and caches off, nothing trapped at EL1. */
 void arch_vcpu_reset(struct vcpu_regs *r);
 

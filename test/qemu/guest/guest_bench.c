@@ -49,7 +49,7 @@ int main(void *arg)
 	rs_init(arg);
 	ep = rs_make(MOAT_OBJ_ENDPOINT, 0);
 	reply = rs_make(MOAT_OBJ_REPLY, 0);
-	guest_start_vcpu(ep, bench_guest_start, bench_guest_end, 1, 120, false);
+	guest_start_vcpu(ep, bench_guest_start, bench_guest_end, 1, 120, false, NULL);
 	r = (struct moat_regs){ .x0 = ep, .x6 = reply };
 	moat_syscall(MOAT_SYS_RECV, &r);
 	MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_GUEST_HVC);

@@ -12,7 +12,7 @@ static void map_tables(moat_cptr_t space, moat_word_t ipa)
 }
 
 moat_cptr_t guest_start_vcpu(moat_cptr_t ep, const char *start, const char *end, moat_word_t badge,
-			     moat_word_t prio, bool check_errors)
+			     moat_word_t prio, bool check_errors, moat_cptr_t *vcpu_out)
 {
 	moat_cptr_t gs = rs_make(MOAT_OBJ_GUEST_SPACE, 0), vcpu = rs_make(MOAT_OBJ_VCPU, 0);
 	moat_cptr_t ram = rs_make(MOAT_OBJ_FRAME_4K, 0), tcb = rs_make(MOAT_OBJ_TCB, 0);
@@ -54,6 +54,8 @@ moat_cptr_t guest_start_vcpu(moat_cptr_t ep, const char *start, const char *end,
 			       MOAT_ILLEGAL_OPERATION);
 	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_WRITE_REGISTERS, 2, regs, 0, NULL), MOAT_OK);
 	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_SET_PRIORITY, 1, &prio, 0, NULL), MOAT_OK);
+	if (vcpu_out)
+		*vcpu_out = vcpu;
 	MOAT_ASSERT_EQ(moat_invoke(tcb, MOAT_TCB_RESUME, 0, NULL, 0, NULL), MOAT_OK);
 	return tcb;
 }

@@ -4,6 +4,7 @@
  * guest kernel needs), a VCPU, and a vCPU thread whose fault endpoint is
  * `ep` minted with `badge` (this test is its VMM), started at GUEST_RAM.
  * With check_errors, the invocations' error cases are checked on the way.
+ * *vcpu_out (if not NULL) gets the VCPU capability.
  */
 #ifndef MOAT_TEST_GUEST_COMMON_H
 #define MOAT_TEST_GUEST_COMMON_H
@@ -13,6 +14,6 @@
 #define GUEST_RAM 0x40000000ul
 
 moat_cptr_t guest_start_vcpu(moat_cptr_t ep, const char *start, const char *end, moat_word_t badge,
-			     moat_word_t prio, bool check_errors);
+			     moat_word_t prio, bool check_errors, moat_cptr_t *vcpu_out);
 
 #endif

@@ -60,7 +60,7 @@ int main(void *arg)
 	ep = rs_make(MOAT_OBJ_ENDPOINT, 0);
 	reply = rs_make(MOAT_OBJ_REPLY, 0);
 	/* Above us: it runs until its first message for us. */
-	guest_start_vcpu(ep, guest_start, guest_end, VCPU_BADGE, 120, true);
+	guest_start_vcpu(ep, guest_start, guest_end, VCPU_BADGE, 120, true, NULL);
 
 	/* Its PSCI call, with the first two hypercalls' results in x1, x2. */
 	r = (struct moat_regs){ .x0 = ep, .x6 = reply };

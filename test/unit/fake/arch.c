@@ -10,6 +10,7 @@
 #include "arch/irq.h"
 #include "arch/timer.h"
 #include "arch/vcpu.h"
+#include "irq.h"
 #include "arch/vspace.h"
 #include "fake_time.h"
 #include "kprintf.h"
@@ -181,4 +182,32 @@ uint64_t arch_vcpu_fault_ipa(void)
 uint64_t arch_vcpu_fault_va(void)
 {
 	abort();
+}
+
+unsigned arch_vgic_lrs(void)
+{
+	return 4;
+}
+
+unsigned arch_vgic_maintenance_intid(void)
+{
+	return 25;
+}
+
+void arch_vgic_load(const struct vcpu_vgic *g)
+{
+	(void)g;
+	abort();
+}
+
+void arch_vgic_save(struct vcpu_vgic *g)
+{
+	(void)g;
+	abort();
+}
+
+/* The kernel's own interrupt table is not part of the host tests. */
+void irq_register(unsigned intid, irq_handler_fn fn)
+{
+	(void)intid, (void)fn;
 }
