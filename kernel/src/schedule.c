@@ -7,6 +7,7 @@
 #include "irq.h"
 #include "sched_context.h"
 #include "thread.h"
+#include "vcpu.h"
 
 static uint64_t timeslice;
 static heartbeat_fn heartbeat;
@@ -81,8 +82,9 @@ static void arm(struct cpu *cpu, uint64_t deadline)
 static uint64_t kernel_events(uint64_t now)
 {
 	sched_context_release(now);
+	vcpu_timer_release(now);
 	beat(now);
-	return min_u64(sched_context_next_release(), next_heartbeat);
+	return min_u64(min_u64(sched_context_next_release(), next_heartbeat), vcpu_timer_next());
 }
 
 struct tcb *schedule(void)

@@ -4,6 +4,7 @@
 #include <moat/hypercall.h>
 
 #include "arch/mmu.h"
+#include "arch/timer.h"
 #include "arch/vspace.h"
 #include "endpoint.h"
 #include "esr.h"
@@ -13,6 +14,39 @@
 
 /* EL1h, interrupts masked: where a guest CPU starts (the VMM sets the PC). */
 #define GUEST_RESET_PSTATE 0x3c5ul
+
+static struct vcpu *timer_list; /* sorted by cntv_cval */
+
+static void timer_remove(struct vcpu *v)
+{
+	struct vcpu **p = &timer_list;
+
+	if (!v->timer_waiting)
+		return;
+	while (*p != v)
+		p = &(*p)->timer_next;
+	*p = v->timer_next;
+	v->timer_waiting = false;
+}
+
+static void timer_insert(struct vcpu *v)
+{
+	struct vcpu **p = &timer_list;
+
+	while (*p && (*p)->regs.cntv_cval <= v->regs.cntv_cval)
+		p = &(*p)->timer_next;
+	v->timer_next = *p;
+	*p = v;
+	v->timer_waiting = true;
+}
+
+static void make_pending(struct vcpu *v, uint32_t intid, uint8_t priority)
+{
+	v->pending[intid / 64] |= 1ul << (intid % 64);
+	v->priority[intid] = priority;
+	if (v->tcb && v->tcb->state == THREAD_BLOCKED_VIRQ)
+		thread_make_runnable(v->tcb);
+}
 
 void vcpu_bind(struct vcpu *v, struct tcb *t)
 {
@@ -26,6 +60,7 @@ void vcpu_unbind(struct vcpu *v)
 {
 	struct tcb *t = v->tcb;
 
+	timer_remove(v);
 	if (!t)
 		return;
 	thread_suspend(t);
@@ -62,25 +97,79 @@ static void fill_lrs(struct vcpu *v)
 		v->vgic.underflow |= v->pending[i] != 0;
 }
 
+/* Whether the timer's interrupt is pending or active for the guest still. */
+static bool timer_irq_outstanding(const struct vcpu *v)
+{
+	unsigned n = arch_vgic_lrs();
+
+	if (v->pending[VCPU_VTIMER_INTID / 64] & (1ul << (VCPU_VTIMER_INTID % 64)))
+		return true;
+	for (unsigned i = 0; i < n; i++) {
+		if ((v->vgic.lr[i] & VGIC_LR_STATE) &&
+		    (v->vgic.lr[i] & VGIC_LR_INTID_MASK) == VCPU_VTIMER_INTID)
+			return true;
+	}
+	return false;
+}
+
 bool vcpu_enter(struct tcb *t)
 {
 	const struct cap *gs = &t->vspace.cap;
+	struct vcpu *v = t->vcpu;
 
 	if (gs->type != CAP_GUEST_SPACE) {
 		kprintf("moat: vCPU thread '%s' has lost its GuestSpace; stopped\n", tcb_name(t));
 		thread_suspend(t);
 		return false;
 	}
-	fill_lrs(t->vcpu);
-	arch_vgic_load(&t->vcpu->vgic);
-	arch_vcpu_load(&t->vcpu->regs, kva_to_pa(cap_ptr(gs)), (uint16_t)gs->extra);
+	timer_remove(v);
+	/*
+	 * Until the guest has taken and ended the timer's interrupt, its
+	 * physical timer is masked, or it would fire again at once.
+	 */
+	v->timer_masked = timer_irq_outstanding(v) && !(v->regs.cntv_ctl & VTIMER_IMASK);
+	if (v->timer_masked)
+		v->regs.cntv_ctl |= VTIMER_IMASK;
+	fill_lrs(v);
+	arch_vgic_load(&v->vgic);
+	arch_vcpu_load(&v->regs, kva_to_pa(cap_ptr(gs)), (uint16_t)gs->extra);
 	return true;
 }
 
 void vcpu_leave(struct tcb *t)
 {
-	arch_vcpu_save(&t->vcpu->regs);
-	arch_vgic_save(&t->vcpu->vgic);
+	struct vcpu *v = t->vcpu;
+	uint64_t ctl;
+
+	arch_vcpu_save(&v->regs);
+	arch_vgic_save(&v->vgic);
+	if (v->timer_masked) {
+		v->regs.cntv_ctl &= ~VTIMER_IMASK; /* the guest's own view again */
+		v->timer_masked = false;
+	}
+	/* The kernel watches the timer now: due, it is pending; armed, it waits. */
+	ctl = v->regs.cntv_ctl;
+	if ((ctl & VTIMER_ENABLE) && !(ctl & VTIMER_IMASK)) {
+		if (v->regs.cntv_cval <= arch_timer_now())
+			make_pending(v, VCPU_VTIMER_INTID, VCPU_VTIMER_PRIORITY);
+		else if (!timer_irq_outstanding(v))
+			timer_insert(v);
+	}
+}
+
+uint64_t vcpu_timer_next(void)
+{
+	return timer_list ? timer_list->regs.cntv_cval : UINT64_MAX;
+}
+
+void vcpu_timer_release(uint64_t now)
+{
+	while (timer_list && timer_list->regs.cntv_cval <= now) {
+		struct vcpu *v = timer_list;
+
+		timer_remove(v);
+		make_pending(v, VCPU_VTIMER_INTID, VCPU_VTIMER_PRIORITY);
+	}
 }
 
 /* Anything for the guest to take: injected, or pending in a list register. */
@@ -101,12 +190,13 @@ static bool has_pending(const struct vcpu *v)
 
 static void maintenance(unsigned intid)
 {
-	(void)intid; /* the exit itself is the point: the LRs are refilled on entry */
+	(void)intid; /* the exit itself is the point: LRs refilled, timer forwarded */
 }
 
 void vcpu_init(void)
 {
 	irq_register(arch_vgic_maintenance_intid(), maintenance);
+	irq_register(VCPU_VTIMER_INTID, maintenance); /* a running guest's timer: see vcpu_leave */
 }
 
 struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a)
@@ -128,12 +218,7 @@ struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a)
 
 void vcpu_invoke(const struct vcpu_args *a)
 {
-	struct vcpu *v = a->vcpu;
-
-	v->pending[a->intid / 64] |= 1ul << (a->intid % 64);
-	v->priority[a->intid] = a->priority;
-	if (v->tcb && v->tcb->state == THREAD_BLOCKED_VIRQ)
-		thread_make_runnable(v->tcb);
+	make_pending(a->vcpu, a->intid, a->priority);
 }
 
 /* The kernel address of a guest byte range within one mapped page, or NULL. */

@@ -23,7 +23,15 @@ struct vcpu {
 	/* Injected, not yet in a list register: one bit and one priority per INTID. */
 	uint64_t pending[(VCPU_INTIDS + 63) / 64];
 	uint8_t priority[VCPU_INTIDS];
+	/* The virtual timer while the vCPU is out: when it fires, in a list of those waiting. */
+	struct vcpu *timer_next;
+	bool timer_waiting;
+	bool timer_masked; /* IMASK is the kernel's: its interrupt is with the guest */
 };
+
+/* The virtual timer's interrupt (a PPI), as the guest sees it. */
+#define VCPU_VTIMER_INTID 27
+#define VCPU_VTIMER_PRIORITY 0xa0
 
 _Static_assert(sizeof(struct vcpu) <= (1u << MOAT_VCPU_SIZE_BITS), "VCPU object size");
 
@@ -51,8 +59,16 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr);
  */
 void vcpu_fault_reply(struct tcb *t, const struct tcb *from);
 
-/* Boot: the maintenance interrupt, which ends a guest's run for a refill. */
+/* Boot: the maintenance and virtual timer interrupts, which end a guest's run. */
 void vcpu_init(void);
+
+/*
+ * The virtual timers of vCPUs that are not running: the earliest due
+ * (counter value, UINT64_MAX if none), and their interrupts made pending
+ * (waking the vCPUs) once `now` has reached them.
+ */
+uint64_t vcpu_timer_next(void);
+void vcpu_timer_release(uint64_t now);
 
 /* VCPU_InjectIRQ: MR0 the virtual INTID (< 1020), MR1 its priority (0-255). */
 struct vcpu_args {

@@ -166,11 +166,13 @@ moat_qemu_test(guest
            "guest: abort injected, taken at its EL1 vector \\(ESR 0x96000010, FAR 0x5000003a\\)"
            "KTEST PASS")
 
-# Virtual interrupts through the list registers, WFI blocking the vCPU.
+# Virtual interrupts through the list registers, WFI blocking the vCPU,
+# the guest's virtual timer forwarded while the vCPU waits.
 moat_qemu_test(guest_irq
     ROOTSERVER_SOURCES guest/guest_irq_test.c guest/guest_common.c
     EXPECT "guest: virtual interrupt 40 taken after WFI"
            "guest: 6 interrupts injected at once, all taken in priority order"
+           "guest: its virtual timer woke it from WFI after [0-9]+ us"
            "KTEST PASS")
 
 # Guest benchmarks (./moat bench): the null hypercall from EL1 and back.

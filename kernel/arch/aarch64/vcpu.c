@@ -71,6 +71,8 @@ void arch_vcpu_load(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmi
 	sysreg_write(tpidr_el1, r->tpidr_el1);
 	sysreg_write(tpidrro_el0, r->tpidrro);
 	sysreg_write(csselr_el1, r->csselr);
+	sysreg_write(cntv_cval_el02, r->cntv_cval);
+	sysreg_write(cntv_ctl_el02, r->cntv_ctl);
 	sysreg_write(vttbr_el2, stage2_root.bits | (uint64_t)vmid << 48);
 	sysreg_write(hcr_el2, HCR_GUEST);
 	isb();
@@ -99,6 +101,9 @@ void arch_vcpu_save(struct vcpu_regs *r)
 	r->tpidr_el1 = sysreg_read(tpidr_el1);
 	r->tpidrro = sysreg_read(tpidrro_el0);
 	r->csselr = sysreg_read(csselr_el1);
+	r->cntv_ctl = sysreg_read(cntv_ctl_el02);
+	r->cntv_cval = sysreg_read(cntv_cval_el02);
+	sysreg_write(cntv_ctl_el02, 0); /* its interrupt is the kernel's to forward now */
 	sysreg_write(hcr_el2, HCR_NATIVE);
 	isb();
 }

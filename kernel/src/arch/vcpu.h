@@ -11,7 +11,12 @@
 struct vcpu_regs {
 	uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far, mair, amair, vbar;
 	uint64_t contextidr, cntkctl, spsr, elr, sp_el1, par, tpidr_el1, tpidrro, csselr;
+	uint64_t cntv_ctl, cntv_cval; /* the guest's EL1 virtual timer */
 };
+
+/* CNTV_CTL bits. */
+#define VTIMER_ENABLE (1ul << 0)
+#define VTIMER_IMASK (1ul << 1)
 
 /*
  * The GIC virtual CPU interface of a vCPU: its list registers (the

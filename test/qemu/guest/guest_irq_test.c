@@ -5,7 +5,9 @@
  * thread wakes, the kernel puts the interrupt in a list register, and the
  * guest takes it at its IRQ vector, acknowledges and ends it through the
  * ICC registers, and reports the INTID with a hypercall. More injected
- * than there are list registers all arrive, highest priority first.
+ * than there are list registers all arrive, highest priority first. Its
+ * virtual timer, programmed while the vCPU then waits in WFI, wakes it
+ * with the timer's interrupt (27) no earlier than asked.
  */
 #include <moat/hypercall.h>
 
@@ -28,9 +30,14 @@ __asm__(".section .text.guest_irq, \"ax\"\n"
 	"	.balign 2048\n"
 	"3:	.skip 0x280\n"                                /* EL1h IRQ vector */
 	"	mrs x1, S3_0_C12_C12_0\n"                     /* ICC_IAR1_EL1: acknowledge */
-	"	msr S3_0_C12_C12_1, x1\n"                     /* ICC_EOIR1_EL1: end */
+	"	cmp x1, #27\n b.ne 4f\n"
+	"	msr cntv_ctl_el0, xzr\n isb\n"               /* the timer's: stop it first */
+	"4:	msr S3_0_C12_C12_1, x1\n"                     /* ICC_EOIR1_EL1: end */
 	"	movz x0, #0xff02\n movk x0, #0xc600, lsl #16\n hvc #0\n"
-	"	eret\n"
+	"	cbz x0, 5f\n"                                 /* the VMM asks for a timer: */
+	"	mrs x5, cntvct_el0\n add x5, x5, x1\n msr cntv_cval_el0, x5\n"
+	"	mov x5, #1\n msr cntv_ctl_el0, x5\n isb\n"  /* x1 ticks from now */
+	"5:	eret\n"
 	"irq_guest_end:\n"
 	".text\n");
 extern const char irq_guest_start[], irq_guest_end[];
@@ -44,10 +51,11 @@ static moat_word_t inject(moat_cptr_t vcpu, moat_word_t intid, moat_word_t prio)
 	return moat_invoke(vcpu, MOAT_VCPU_INJECT_IRQ, 2, a, 0, NULL);
 }
 
-/* The guest's next report: an interrupt it took. */
-static moat_word_t next_report(bool answer_last)
+/* The guest's next report: an interrupt it took. Answers the last with `timer`. */
+static moat_word_t report_after(bool answer_last, moat_word_t timer)
 {
-	struct moat_regs r = { .x0 = ep, .x6 = reply };
+	struct moat_regs r = { .x0 = ep, .x6 = reply, .info = moat_msginfo(0, 0, 0, 2),
+			       .mr = { timer != 0, timer } };
 
 	moat_syscall(answer_last ? MOAT_SYS_REPLY_RECV : MOAT_SYS_RECV, &r);
 	MOAT_ASSERT_EQ(r.x0, BADGE);
@@ -56,10 +64,16 @@ static moat_word_t next_report(bool answer_last)
 	return r.mr[1];
 }
 
+static moat_word_t next_report(bool answer_last)
+{
+	return report_after(answer_last, 0);
+}
+
 int main(void *arg)
 {
 	moat_cptr_t vcpu;
 	moat_word_t prio = 100;
+	uint64_t t0;
 
 	rs_init(arg);
 	MOAT_ASSERT_EQ(moat_invoke(MOAT_SLOT_ROOT_TCB, MOAT_TCB_SET_PRIORITY, 1, &prio, 0, NULL),
@@ -81,6 +95,13 @@ int main(void *arg)
 	for (moat_word_t i = 0; i < BURST; i++)
 		MOAT_ASSERT_EQ(next_report(true), 50 + i);
 	moat_printf("guest: %u interrupts injected at once, all taken in priority order\n", BURST);
+
+	/* Its virtual timer, 10 ms ahead, fires while the vCPU waits in WFI. */
+	t0 = rs_now();
+	MOAT_ASSERT_EQ(report_after(true, rs_us(10000)), 27);
+	MOAT_ASSERT(rs_now() - t0 >= rs_us(10000));
+	moat_printf("guest: its virtual timer woke it from WFI after %lu us\n",
+		    (unsigned long)((rs_now() - t0) * 1000000 / rs_us(1000000)));
 	moat_printf("KTEST PASS\n");
 	return 0;
 }
