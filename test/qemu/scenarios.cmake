@@ -175,6 +175,25 @@ moat_qemu_test(guest_irq
            "guest: its virtual timer woke it from WFI after [0-9]+ us"
            "KTEST PASS")
 
+# Moat's PV guest (guests/pv) under a small VMM: every hypercall and device
+# path, bad arguments included; then a hostile run of 100,000 random
+# hypercalls and accesses that neither the kernel nor the VMM survives badly.
+moat_qemu_test(guest_pv
+    ROOTSERVER_SOURCES guest/pv_vmm_test.c guest/guest_common.c
+    EXPECT "pv: Moat PV guest at EL1, mode 1"
+           "pv: console write across pages: ok"
+           "pv: test mode: 0 failure\\(s\\)"
+           "vmm: guest powered off"
+           "KTEST PASS")
+moat_qemu_test(guest_pv_fuzz
+    ROOTSERVER_SOURCES guest/pv_vmm_test.c guest/guest_common.c
+    TIMEOUT 300
+    EXPECT "pv: Moat PV guest at EL1, mode 2"
+           "pv: fuzz mode: 100000 steps"
+           "vmm: guest powered off; served [0-9]+ hypercalls"
+           "KTEST PASS"
+           "kernel invariants held at [0-9]+ checks")
+
 # Guest benchmarks (./moat bench): the null hypercall from EL1 and back.
 moat_qemu_test(guest_bench
     ROOTSERVER_SOURCES guest/guest_bench.c guest/guest_common.c

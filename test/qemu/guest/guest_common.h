@@ -16,4 +16,13 @@
 moat_cptr_t guest_start_vcpu(moat_cptr_t ep, const char *start, const char *end, moat_word_t badge,
 			     moat_word_t prio, bool check_errors, moat_cptr_t *vcpu_out);
 
+/* The same for an image of several pages of RAM, started with x0 set. */
+struct guest_image {
+	const char *start, *end; /* copied to GUEST_RAM; the rest of RAM is zero */
+	unsigned pages;
+	moat_word_t x0;
+};
+moat_cptr_t guest_start_image(moat_cptr_t ep, const struct guest_image *img, moat_word_t badge,
+			      moat_word_t prio, bool check_errors, moat_cptr_t *vcpu_out);
+
 #endif

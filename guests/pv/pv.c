@@ -1,0 +1,141 @@
+/* The PV guest's main program; see pv.h. */
+#include "pv.h"
+
+#include <moat/hypercall.h>
+#include <moat/types.h>
+
+#include "fmt.h"
+
+#define PSCI_VERSION 0x84000000ul
+#define FUZZ_STEPS 100000
+#define REPORT_FN 0xc600ff10ul /* for its VMM: the results of a run */
+
+volatile uint64_t pv_exceptions;
+
+struct pv_hvc pv_hypercall(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+	return (struct pv_hvc){ x0, x1, x2, x3 };
+}
+
+void pv_print(const char *fmt, ...)
+{
+	char buf[MOAT_HVC_CONSOLE_MAX];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	pv_hypercall(MOAT_HVC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, n, 0);
+}
+
+static unsigned failures;
+
+static void expect(const char *what, uint64_t got, uint64_t want)
+{
+	pv_print("pv: %s: %s\n", what, got == want ? "ok" : "WRONG");
+	failures += got != want;
+}
+
+/* Every hypercall, and each with what it must refuse. */
+static void test_mode(void)
+{
+	static const char across[] = "pv: a message across a page boundary\n";
+	char *page_end = (char *)(((uintptr_t)&pv_exceptions + 0x1000) & ~0xffful) - 8;
+
+	expect("null hypercall", pv_hypercall(MOAT_HVC_NULL, 1, 2, 3).x0, MOAT_OK);
+	expect("console write", pv_hypercall(MOAT_HVC_CONSOLE_WRITE, (uintptr_t)"pv: hi\n", 7, 0).x0,
+	       MOAT_OK);
+	for (unsigned i = 0; i < sizeof(across) - 1; i++)
+		page_end[i] = across[i];
+	expect("console write across pages",
+	       pv_hypercall(MOAT_HVC_CONSOLE_WRITE, (uintptr_t)page_end, sizeof(across) - 1, 0).x0,
+	       MOAT_OK);
+	expect("console write too long",
+	       pv_hypercall(MOAT_HVC_CONSOLE_WRITE, (uintptr_t)page_end, MOAT_HVC_CONSOLE_MAX + 1, 0)
+		       .x0,
+	       MOAT_RANGE_ERROR);
+	expect("console write outside RAM",
+	       pv_hypercall(MOAT_HVC_CONSOLE_WRITE, PV_DEVICE_IPA, 4, 0).x0, MOAT_INVALID_ARGUMENT);
+	expect("console write wrapping",
+	       pv_hypercall(MOAT_HVC_CONSOLE_WRITE, ~0ul - 2, 8, 0).x0, MOAT_INVALID_ARGUMENT);
+	expect("an unknown Moat call goes to the VMM",
+	       pv_hypercall(MOAT_HVC_BASE + 0x77, 0, 0, 0).x0, ~0ul /* its NOT_SUPPORTED */);
+	expect("PSCI VERSION from the VMM", pv_hypercall(PSCI_VERSION, 0, 0, 0).x0, 0x10001);
+	expect("device read from the VMM", *(volatile uint32_t *)PV_DEVICE_IPA, 0x4d4f4154);
+	*(volatile uint32_t *)(PV_DEVICE_IPA + 4) = 0x1234;
+	expect("device write seen by the VMM", *(volatile uint32_t *)(PV_DEVICE_IPA + 4), 0x1234);
+	expect("an access outside RAM and devices aborts", (*(volatile uint8_t *)0x60000000, pv_exceptions), 1);
+	pv_print("pv: test mode: %u failure(s)\n", failures);
+	pv_hypercall(REPORT_FN, failures, pv_exceptions, 0);
+}
+
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ul;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+static uint64_t rnd_ipa(void)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return PV_DEVICE_IPA + rnd() % PV_DEVICE_SIZE;
+	case 1:
+		return 0x40000000ul + rnd() % 0x20000; /* around its RAM */
+	case 2:
+		return rnd() & 0xfffffffffffful;
+	default:
+		return rnd();
+	}
+}
+
+/* Random hypercalls and accesses, as a hostile guest would make them. */
+static void fuzz_mode(void)
+{
+	uint64_t accesses = 0;
+
+	for (unsigned step = 0; step < FUZZ_STEPS; step++) {
+		uint64_t r = rnd(), ipa = rnd_ipa() & ~7ul;
+
+		if (r % 3 == 0) {
+			uint64_t fn = r & 8 ? MOAT_HVC_BASE + (rnd() % 4) : rnd();
+
+			if (fn == 0x84000008ul || fn == 0x84000009ul) /* SYSTEM_OFF/RESET: later */
+				fn = PSCI_VERSION;
+			pv_hypercall(fn, rnd_ipa(), rnd() % 512, rnd());
+		} else if (ipa >= 0x40000000ul && ipa < 0x40020000ul) {
+			continue; /* its own memory, code and stack: not a target */
+		} else if (r % 3 == 1) {
+			accesses++;
+			(void)*(volatile uint64_t *)ipa;
+		} else {
+			accesses++;
+			*(volatile uint32_t *)ipa = (uint32_t)rnd();
+		}
+	}
+	pv_print("pv: fuzz mode: %u steps, %lu device accesses, %lu exceptions\n", FUZZ_STEPS,
+		 accesses, pv_exceptions);
+	pv_hypercall(REPORT_FN, FUZZ_STEPS, accesses, pv_exceptions);
+}
+
+void pv_main(uint64_t mode)
+{
+	pv_print("pv: Moat PV guest at EL1, mode %lu\n", mode);
+	if (mode == PV_MODE_TEST)
+		test_mode();
+	else if (mode == PV_MODE_FUZZ)
+		fuzz_mode();
+}
