@@ -16,6 +16,16 @@
 #define GUEST_RESET_PSTATE 0x3c5ul
 
 static struct vcpu *timer_list; /* sorted by cntv_cval */
+static struct vcpu *hw_vcpu;    /* one CPU: whose EL1 registers the hardware holds */
+
+/* v's EL1 registers in memory, for the kernel to read or change there. */
+static void sync_el1(struct vcpu *v)
+{
+	if (hw_vcpu == v) {
+		arch_vcpu_save_el1(&v->regs);
+		hw_vcpu = NULL; /* loaded again on the next entry */
+	}
+}
 
 static void timer_remove(struct vcpu *v)
 {
@@ -42,7 +52,10 @@ static void timer_insert(struct vcpu *v)
 
 static void make_pending(struct vcpu *v, uint32_t intid, uint8_t priority)
 {
-	v->pending[intid / 64] |= 1ul << (intid % 64);
+	if (!(v->pending[intid / 64] & (1ul << (intid % 64)))) {
+		v->pending[intid / 64] |= 1ul << (intid % 64);
+		v->npending++;
+	}
 	v->priority[intid] = priority;
 	if (v->tcb && v->tcb->state == THREAD_BLOCKED_VIRQ)
 		thread_make_runnable(v->tcb);
@@ -50,6 +63,8 @@ static void make_pending(struct vcpu *v, uint32_t intid, uint8_t priority)
 
 void vcpu_bind(struct vcpu *v, struct tcb *t)
 {
+	if (hw_vcpu == v)
+		hw_vcpu = NULL;
 	arch_vcpu_reset(&v->regs);
 	v->tcb = t;
 	t->vcpu = v;
@@ -61,6 +76,8 @@ void vcpu_unbind(struct vcpu *v)
 	struct tcb *t = v->tcb;
 
 	timer_remove(v);
+	if (hw_vcpu == v)
+		hw_vcpu = NULL;
 	if (!t)
 		return;
 	thread_suspend(t);
@@ -79,22 +96,20 @@ static void fill_lrs(struct vcpu *v)
 {
 	unsigned n = arch_vgic_lrs(), w = 0;
 
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n && v->npending; i++) {
+		unsigned intid;
+
 		if (v->vgic.lr[i] & VGIC_LR_STATE)
 			continue;
-		while (w < sizeof(v->pending) / sizeof(v->pending[0]) && !v->pending[w])
-			w++;
-		if (w == sizeof(v->pending) / sizeof(v->pending[0]))
-			break;
-		unsigned intid = w * 64 + (unsigned)__builtin_ctzll(v->pending[w]);
-
+		while (!v->pending[w])
+			w++; /* npending says some bit is set */
+		intid = w * 64 + (unsigned)__builtin_ctzll(v->pending[w]);
 		v->pending[w] &= v->pending[w] - 1;
+		v->npending--;
 		v->vgic.lr[i] = VGIC_LR_PENDING | VGIC_LR_GROUP1 |
 				VGIC_LR_PRIORITY(v->priority[intid]) | intid;
 	}
-	v->vgic.underflow = false;
-	for (unsigned i = 0; i < sizeof(v->pending) / sizeof(v->pending[0]); i++)
-		v->vgic.underflow |= v->pending[i] != 0;
+	v->vgic.underflow = v->npending != 0;
 }
 
 /* Whether the timer's interrupt is pending or active for the guest still. */
@@ -132,7 +147,13 @@ bool vcpu_enter(struct tcb *t)
 		v->regs.cntv_ctl |= VTIMER_IMASK;
 	fill_lrs(v);
 	arch_vgic_load(&v->vgic);
-	arch_vcpu_load(&v->regs, kva_to_pa(cap_ptr(gs)), (uint16_t)gs->extra);
+	if (hw_vcpu != v) {
+		if (hw_vcpu)
+			arch_vcpu_save_el1(&hw_vcpu->regs);
+		arch_vcpu_load_el1(&v->regs);
+		hw_vcpu = v;
+	}
+	arch_vcpu_enter(&v->regs, kva_to_pa(cap_ptr(gs)), (uint16_t)gs->extra);
 	return true;
 }
 
@@ -141,7 +162,7 @@ void vcpu_leave(struct tcb *t)
 	struct vcpu *v = t->vcpu;
 	uint64_t ctl;
 
-	arch_vcpu_save(&v->regs);
+	arch_vcpu_exit(&v->regs);
 	arch_vgic_save(&v->vgic);
 	if (v->timer_masked) {
 		v->regs.cntv_ctl &= ~VTIMER_IMASK; /* the guest's own view again */
@@ -177,10 +198,8 @@ static bool has_pending(const struct vcpu *v)
 {
 	unsigned n = arch_vgic_lrs();
 
-	for (unsigned i = 0; i < sizeof(v->pending) / sizeof(v->pending[0]); i++) {
-		if (v->pending[i])
-			return true;
-	}
+	if (v->npending)
+		return true;
 	for (unsigned i = 0; i < n; i++) {
 		if (v->vgic.lr[i] & VGIC_LR_PENDING)
 			return true;
@@ -276,6 +295,7 @@ static void inject_abort(struct tcb *t)
 	bool fetch = v->fault_ec == ESR_EC_IABT_LOWER;
 	unsigned ec = (fetch ? ESR_EC_IABT_LOWER : ESR_EC_DABT_LOWER) + (mode != MODE_EL0T);
 
+	sync_el1(v);
 	v->regs.esr = (uint64_t)ec << 26 | ESR_IL_32BIT | FSC_SYNC_EXTERNAL;
 	v->regs.far = v->fault_va;
 	v->regs.elr = t->ctx.pc;

@@ -22,6 +22,7 @@ struct vcpu {
 	uint32_t fault_ec; /* and its exception class */
 	/* Injected, not yet in a list register: one bit and one priority per INTID. */
 	uint64_t pending[(VCPU_INTIDS + 63) / 64];
+	unsigned npending; /* bits set in pending */
 	uint8_t priority[VCPU_INTIDS];
 	/* The virtual timer while the vCPU is out: when it fires, in a list of those waiting. */
 	struct vcpu *timer_next;

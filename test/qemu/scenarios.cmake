@@ -194,13 +194,16 @@ moat_qemu_test(guest_pv_fuzz
            "KTEST PASS"
            "kernel invariants held at [0-9]+ checks")
 
-# Guest benchmarks (./moat bench): the null hypercall from EL1 and back.
+# Guest benchmarks (./moat bench): a null hypercall, an emulated-register
+# load through the VMM, an injected interrupt's latency.
 moat_qemu_test(guest_bench
     ROOTSERVER_SOURCES guest/guest_bench.c guest/guest_common.c
     QEMU_ARGS -icount shift=0
     LABEL bench
     TIMEOUT 300
     EXPECT "BENCH hvc_null_roundtrip [0-9]+ instructions"
+           "BENCH mmio_trap_roundtrip [0-9]+ instructions"
+           "BENCH virq_inject_latency [0-9]+ instructions"
            "bench: done")
 
 # Capability transfer over IPC with the grant right.

@@ -48,7 +48,7 @@ void arch_vcpu_init(void)
 	isb();
 }
 
-void arch_vcpu_load(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid)
+void arch_vcpu_load_el1(const struct vcpu_regs *r)
 {
 	sysreg_write(sctlr_el12, r->sctlr);
 	sysreg_write(cpacr_el12, r->cpacr);
@@ -69,16 +69,10 @@ void arch_vcpu_load(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmi
 	sysreg_write(sp_el1, r->sp_el1);
 	sysreg_write(par_el1, r->par);
 	sysreg_write(tpidr_el1, r->tpidr_el1);
-	sysreg_write(tpidrro_el0, r->tpidrro);
 	sysreg_write(csselr_el1, r->csselr);
-	sysreg_write(cntv_cval_el02, r->cntv_cval);
-	sysreg_write(cntv_ctl_el02, r->cntv_ctl);
-	sysreg_write(vttbr_el2, stage2_root.bits | (uint64_t)vmid << 48);
-	sysreg_write(hcr_el2, HCR_GUEST);
-	isb();
 }
 
-void arch_vcpu_save(struct vcpu_regs *r)
+void arch_vcpu_save_el1(struct vcpu_regs *r)
 {
 	r->sctlr = sysreg_read(sctlr_el12);
 	r->cpacr = sysreg_read(cpacr_el12);
@@ -99,8 +93,24 @@ void arch_vcpu_save(struct vcpu_regs *r)
 	r->sp_el1 = sysreg_read(sp_el1);
 	r->par = sysreg_read(par_el1);
 	r->tpidr_el1 = sysreg_read(tpidr_el1);
-	r->tpidrro = sysreg_read(tpidrro_el0);
 	r->csselr = sysreg_read(csselr_el1);
+}
+
+void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid)
+{
+	sysreg_write(tpidrro_el0, r->tpidrro);
+	sysreg_write(cntv_cval_el02, r->cntv_cval);
+	sysreg_write(cntv_ctl_el02, r->cntv_ctl);
+	sysreg_write(vttbr_el2, stage2_root.bits | (uint64_t)vmid << 48);
+	sysreg_write(hcr_el2, HCR_GUEST);
+	isb();
+}
+
+void arch_vcpu_exit(struct vcpu_regs *r)
+{
+	/* TPIDRRO_EL0 is readable at EL0: no native thread may see the guest's. */
+	r->tpidrro = sysreg_read(tpidrro_el0);
+	sysreg_write(tpidrro_el0, 0);
 	r->cntv_ctl = sysreg_read(cntv_ctl_el02);
 	r->cntv_cval = sysreg_read(cntv_cval_el02);
 	sysreg_write(cntv_ctl_el02, 0); /* its interrupt is the kernel's to forward now */

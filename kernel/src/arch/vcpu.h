@@ -52,11 +52,21 @@ void arch_vcpu_reset(struct vcpu_regs *r);
 /* Boot: the stage-2 translation control, once. */
 void arch_vcpu_init(void);
 
-/* Into a guest: its EL1 registers, its stage-2 space, the guest traps. */
-void arch_vcpu_load(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid);
+/*
+ * The EL1 registers, into and out of the hardware. No native thread uses
+ * them (at EL0 with TGE set), so they may stay loaded while native
+ * threads run, and move only when another vCPU runs (vcpu.c).
+ */
+void arch_vcpu_load_el1(const struct vcpu_regs *r);
+void arch_vcpu_save_el1(struct vcpu_regs *r);
 
-/* Out of a guest: its EL1 registers saved, native traps again. */
-void arch_vcpu_save(struct vcpu_regs *r);
+/*
+ * Into a guest: its stage-2 space, the guest traps, its timer and
+ * TPIDRRO_EL0. Out: those saved, the timer off, TPIDRRO_EL0 cleared (EL0
+ * can read it), native traps.
+ */
+void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid);
+void arch_vcpu_exit(struct vcpu_regs *r);
 
 /* The abort being handled: the faulting IPA, and the guest's virtual address. */
 uint64_t arch_vcpu_fault_ipa(void);

@@ -162,13 +162,25 @@ void arch_vcpu_reset(struct vcpu_regs *r)
 	*r = (struct vcpu_regs){ 0 };
 }
 
-void arch_vcpu_load(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid)
+void arch_vcpu_load_el1(const struct vcpu_regs *r)
+{
+	(void)r;
+	abort();
+}
+
+void arch_vcpu_save_el1(struct vcpu_regs *r)
+{
+	(void)r;
+	abort();
+}
+
+void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid)
 {
 	(void)r, (void)stage2_root, (void)vmid;
 	abort();
 }
 
-void arch_vcpu_save(struct vcpu_regs *r)
+void arch_vcpu_exit(struct vcpu_regs *r)
 {
 	(void)r;
 	abort();
