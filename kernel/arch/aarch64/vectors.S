@@ -208,6 +208,7 @@ user_restore:
 	msr	tpidr_el0, x2
 	ldp	x1, x2, [x0, #CTX_PC]
 	and	x2, x2, #CTX_SPSR_MASK
+restore_rest:
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
 	ldp	x2, x3, [x0, #CTX_X(2)]
@@ -240,25 +241,7 @@ guest_restore:
 	msr	sp_el0, x1
 	msr	tpidr_el0, x2
 	ldp	x1, x2, [x0, #CTX_PC]
-	msr	elr_el2, x1
-	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #CTX_X(2)]
-	ldp	x4, x5, [x0, #CTX_X(4)]
-	ldp	x6, x7, [x0, #CTX_X(6)]
-	ldp	x8, x9, [x0, #CTX_X(8)]
-	ldp	x10, x11, [x0, #CTX_X(10)]
-	ldp	x12, x13, [x0, #CTX_X(12)]
-	ldp	x14, x15, [x0, #CTX_X(14)]
-	ldp	x16, x17, [x0, #CTX_X(16)]
-	ldp	x18, x19, [x0, #CTX_X(18)]
-	ldp	x20, x21, [x0, #CTX_X(20)]
-	ldp	x22, x23, [x0, #CTX_X(22)]
-	ldp	x24, x25, [x0, #CTX_X(24)]
-	ldp	x26, x27, [x0, #CTX_X(26)]
-	ldp	x28, x29, [x0, #CTX_X(28)]
-	ldr	x30, [x0, #CTX_X(30)]
-	ldp	x0, x1, [x0, #CTX_X(0)]
-	eret
+	b	restore_rest
 
 trap_common:
 	stp	x2, x3, [sp, #FRAME_X(2)]
