@@ -20,7 +20,7 @@ moat_cptr_t guest_start_vcpu(moat_cptr_t ep, const char *start, const char *end,
 }
 
 moat_cptr_t guest_start_image(moat_cptr_t ep, const struct guest_image *img, moat_word_t badge,
-			moat_word_t prio, bool check_errors, moat_cptr_t *vcpu_out)
+			      moat_word_t prio, bool check_errors, moat_cptr_t *vcpu_out)
 {
 	moat_cptr_t gs = rs_make(MOAT_OBJ_GUEST_SPACE, 0), vcpu = rs_make(MOAT_OBJ_VCPU, 0);
 	moat_cptr_t tcb = rs_make(MOAT_OBJ_TCB, 0);
