@@ -368,6 +368,20 @@ static void hypercall(struct tcb *t)
 	}
 }
 
+/* A trapped system register (HCR_EL2.TID3, TACR, TIDCP): decoded for the VMM. */
+static void sysreg(struct tcb *t, uint64_t esr)
+{
+	unsigned reg = (esr >> 5) & 31;
+	bool read = esr & 1;
+
+	t->fault = (struct fault_state){
+		.label = MOAT_FAULT_GUEST_SYSREG,
+		.mr = { esr & 0x3ffc1e, (read ? MOAT_SYSREG_READ : 0) | reg << 4,
+			!read && reg != 31 ? t->ctx.x[reg] : 0, t->ctx.pc },
+	};
+	send(t);
+}
+
 void vcpu_handle_exit(struct tcb *t, uint64_t esr)
 {
 	switch (ESR_EC(esr)) {
@@ -385,6 +399,9 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr)
 	case ESR_EC_DABT_LOWER:
 	case ESR_EC_IABT_LOWER:
 		abort_exit(t, esr);
+		return;
+	case ESR_EC_SYSREG:
+		sysreg(t, esr);
 		return;
 	default:
 		t->fault = (struct fault_state){ .label = MOAT_FAULT_USER_EXCEPTION,
@@ -427,6 +444,11 @@ void vcpu_fault_reply(struct tcb *t, const struct tcb *from)
 		break;
 	case MOAT_FAULT_GUEST_MMIO:
 		mmio_complete(t, from->ctx.x[REG_MR0]);
+		break;
+	case MOAT_FAULT_GUEST_SYSREG:
+		if ((t->fault.mr[1] & MOAT_SYSREG_READ) && MOAT_SYSREG_REGISTER(t->fault.mr[1]) != 31)
+			t->ctx.x[MOAT_SYSREG_REGISTER(t->fault.mr[1])] = from->ctx.x[REG_MR0];
+		t->ctx.pc += 4;
 		break;
 	default:
 		break; /* the faulting instruction runs again */

@@ -159,7 +159,8 @@ moat_qemu_test(fastpath
 # completed by the VMM, an abort injected (docs/vm.md).
 moat_qemu_test(guest
     ROOTSERVER_SOURCES guest/guest_test.c guest/guest_common.c
-    EXPECT "pv: hello from EL1"
+    EXPECT "guest: ID_AA64PFR0_EL1 read trapped to the VMM"
+           "pv: hello from EL1"
            "guest: console write ok, a bad IPA refused, PSCI call to the VMM"
            "guest: MMIO read of 1 byte at IPA 0x5000002a into w4, pc 0x400000[0-9a-f]+"
            "guest: MMIO write of 4 bytes, value 0xa5"

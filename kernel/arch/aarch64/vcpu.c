@@ -15,13 +15,16 @@
 #define HCR_TWI (1ul << 13)
 #define HCR_TWE (1ul << 14)
 #define HCR_TSC (1ul << 19)
+#define HCR_TID3 (1ul << 18)  /* ID registers: the VMM says what the guest's CPU has */
+#define HCR_TACR (1ul << 21)  /* ACTLR_EL1 */
+#define HCR_TIDCP (1ul << 52) /* implementation-defined registers */
 #define HCR_RW (1ul << 31)
 #define HCR_E2H_BIT (1ul << 34)
 #define HCR_TGE_BIT (1ul << 27)
 #define HCR_NATIVE (HCR_E2H_BIT | HCR_TGE_BIT)
 #define HCR_GUEST                                                                          \
 	(HCR_E2H_BIT | HCR_RW | HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |     \
-	 HCR_TWI | HCR_TWE | HCR_TSC)
+	 HCR_TWI | HCR_TWE | HCR_TSC | HCR_TID3 | HCR_TACR | HCR_TIDCP)
 
 /* 48-bit IPAs, walks from level 0 (the same four levels as stage 1), 4 KiB granule. */
 #define VTCR_T0SZ(n) (n)

@@ -47,6 +47,11 @@ enum moat_fault {
 					     * MR1 the access (MOAT_MMIO_*), MR2 the value
 					     * written, MR3 the PC; a read's reply MR0 is the
 					     * value, and the guest goes on after the access */
+	MOAT_FAULT_GUEST_SYSREG = 0xf005,   /* a vCPU's access to a trapped system register:
+					     * MR0 its encoding (MOAT_SYSREG_*), MR1 the access
+					     * (MOAT_SYSREG_READ, _REGISTER), MR2 the value
+					     * written, MR3 the PC; as for MMIO, the reply's
+					     * MR0 is a read's value */
 };
 /*
  * A Recv on an endpoint by a thread with a bound notification returns when
@@ -61,6 +66,13 @@ enum moat_fault {
 #define MOAT_MMIO_REGISTER(a) (((a) >> 4) & 31) /* x0-x30; 31: xzr */
 #define MOAT_MMIO_SIGNED (1u << 9)            /* a read sign-extends */
 #define MOAT_MMIO_64BIT (1u << 10)            /* into an X register, else W */
+
+/* MR0 and MR1 of MOAT_FAULT_GUEST_SYSREG (the ESR's ISS, register aside). */
+#define MOAT_SYSREG(op0, op1, crn, crm, op2) \
+	((unsigned)(op0) << 20 | (unsigned)(op2) << 17 | (unsigned)(op1) << 14 | \
+	 (unsigned)(crn) << 10 | (unsigned)(crm) << 1)
+#define MOAT_SYSREG_READ (1u << 0)
+#define MOAT_SYSREG_REGISTER(a) (((a) >> 4) & 31)
 
 /*
  * The label of a VMM's reply to a vCPU's fault message that injects a

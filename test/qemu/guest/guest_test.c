@@ -26,6 +26,8 @@ __asm__(".section .text.guest, \"ax\"\n"
 	"	movz x0, #0\n movk x0, #0xc600, lsl #16\n"      /* NULL, in the vectors */
 	"	movz x9, #0x1234\n mov x1, #7\n hvc #0\n"
 	"	add x21, x0, x9\n add x21, x21, x1\n"           /* 0 + 0x1234 + 7 if all kept */
+	"	mrs x10, id_aa64pfr0_el1\n"                      /* trapped: the VMM answers */
+	"	add x21, x21, x10\n"
 	"	movz x0, #0x0001\n movk x0, #0xc600, lsl #16\n"  /* CONSOLE_WRITE */
 	"	adr x1, 1f\n mov x2, #(2f - 1f)\n hvc #0\n"
 	"	mov x19, x0\n"                                   /* its result */
@@ -62,15 +64,26 @@ int main(void *arg)
 	/* Above us: it runs until its first message for us. */
 	guest_start_vcpu(ep, guest_start, guest_end, VCPU_BADGE, 120, true, NULL);
 
-	/* Its PSCI call, with the first two hypercalls' results in x1, x2. */
+	/* Its CPU's features are ours to say: the ID register read comes here. */
 	r = (struct moat_regs){ .x0 = ep, .x6 = reply };
 	moat_syscall(MOAT_SYS_RECV, &r);
+	MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_GUEST_SYSREG);
+	MOAT_ASSERT_EQ(r.mr[0], MOAT_SYSREG(3, 0, 0, 4, 0)); /* ID_AA64PFR0_EL1 */
+	MOAT_ASSERT(r.mr[1] & MOAT_SYSREG_READ);
+	MOAT_ASSERT_EQ(MOAT_SYSREG_REGISTER(r.mr[1]), 10);
+	moat_printf("guest: ID_AA64PFR0_EL1 read trapped to the VMM\n");
+
+	/* Its PSCI call, with the first two hypercalls' results in x1, x2. */
+	r = (struct moat_regs){ .x0 = ep, .x6 = reply, .info = moat_msginfo(0, 0, 0, 1),
+				.mr = { 0x100 } };
+	moat_syscall(MOAT_SYS_REPLY_RECV, &r);
 	MOAT_ASSERT_EQ(r.x0, VCPU_BADGE);
 	MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_GUEST_HVC);
 	MOAT_ASSERT_EQ(r.mr[0], PSCI_SYSTEM_OFF);
 	MOAT_ASSERT_EQ(r.mr[1], MOAT_OK);
 	MOAT_ASSERT_EQ(r.mr[2], MOAT_INVALID_ARGUMENT);
-	MOAT_ASSERT_EQ(r.mr[3], 0x1234 + 7); /* the null hypercall: x0 = OK, the rest kept */
+	/* The null hypercall: x0 = OK, the rest kept; and the VMM's ID register value. */
+	MOAT_ASSERT_EQ(r.mr[3], 0x1234 + 7 + 0x100);
 	moat_printf("guest: console write ok, a bad IPA refused, PSCI call to the VMM\n");
 
 	/* Answered: x0 = 42 in the guest, which then reads a byte at hole + 42. */
