@@ -126,6 +126,24 @@
 	mrs	x3, tpidr_el0
 	stp	x2, x3, [\ctx, #CTX_SP]
 .endm
+
+/*
+ * The caller-saved registers x2-x19 and x30 back from the context at \ctx:
+ * all an exception entry saves besides x0 and x1, which each return path
+ * sets itself.
+ */
+.macro restore_caller_saved ctx
+	ldp	x2, x3, [\ctx, #CTX_X(2)]
+	ldp	x4, x5, [\ctx, #CTX_X(4)]
+	ldp	x6, x7, [\ctx, #CTX_X(6)]
+	ldp	x8, x9, [\ctx, #CTX_X(8)]
+	ldp	x10, x11, [\ctx, #CTX_X(10)]
+	ldp	x12, x13, [\ctx, #CTX_X(12)]
+	ldp	x14, x15, [\ctx, #CTX_X(14)]
+	ldp	x16, x17, [\ctx, #CTX_X(16)]
+	ldp	x18, x19, [\ctx, #CTX_X(18)]
+	ldr	x30, [\ctx, #CTX_X(30)]
+.endm
 #endif
 
 #endif

@@ -134,16 +134,7 @@ fastpath_c:
 	 * idles) restore both.
 	 */
 	mov	sp, x0
-	ldp	x2, x3, [sp, #CTX_X(2)]
-	ldp	x4, x5, [sp, #CTX_X(4)]
-	ldp	x6, x7, [sp, #CTX_X(6)]
-	ldp	x8, x9, [sp, #CTX_X(8)]
-	ldp	x10, x11, [sp, #CTX_X(10)]
-	ldp	x12, x13, [sp, #CTX_X(12)]
-	ldp	x14, x15, [sp, #CTX_X(14)]
-	ldp	x16, x17, [sp, #CTX_X(16)]
-	ldp	x18, x19, [sp, #CTX_X(18)]
-	ldr	x30, [sp, #CTX_X(30)]
+	restore_caller_saved sp
 	ldp	x0, x1, [sp, #CTX_X(0)]
 	eret
 
@@ -163,16 +154,7 @@ el0_not_svc:
 	b.ne	el0_other
 	mov	x0, xzr				/* MOAT_OK */
 	ldr	x1, [sp, #CTX_X(1)]
-	ldp	x2, x3, [sp, #CTX_X(2)]
-	ldp	x4, x5, [sp, #CTX_X(4)]
-	ldp	x6, x7, [sp, #CTX_X(6)]
-	ldp	x8, x9, [sp, #CTX_X(8)]
-	ldp	x10, x11, [sp, #CTX_X(10)]
-	ldp	x12, x13, [sp, #CTX_X(12)]
-	ldp	x14, x15, [sp, #CTX_X(14)]
-	ldp	x16, x17, [sp, #CTX_X(16)]
-	ldp	x18, x19, [sp, #CTX_X(18)]
-	ldr	x30, [sp, #CTX_X(30)]
+	restore_caller_saved sp
 	eret
 
 /* A fastpath chose another thread (x0): the old one (x19) is saved whole first. */
@@ -211,21 +193,12 @@ user_restore:
 restore_rest:
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #CTX_X(2)]
-	ldp	x4, x5, [x0, #CTX_X(4)]
-	ldp	x6, x7, [x0, #CTX_X(6)]
-	ldp	x8, x9, [x0, #CTX_X(8)]
-	ldp	x10, x11, [x0, #CTX_X(10)]
-	ldp	x12, x13, [x0, #CTX_X(12)]
-	ldp	x14, x15, [x0, #CTX_X(14)]
-	ldp	x16, x17, [x0, #CTX_X(16)]
-	ldp	x18, x19, [x0, #CTX_X(18)]
+	restore_caller_saved x0
 	ldp	x20, x21, [x0, #CTX_X(20)]
 	ldp	x22, x23, [x0, #CTX_X(22)]
 	ldp	x24, x25, [x0, #CTX_X(24)]
 	ldp	x26, x27, [x0, #CTX_X(26)]
 	ldp	x28, x29, [x0, #CTX_X(28)]
-	ldr	x30, [x0, #CTX_X(30)]
 	ldp	x0, x1, [x0, #CTX_X(0)]
 	eret
 
