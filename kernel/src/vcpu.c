@@ -283,16 +283,30 @@ static uint64_t console_write(const struct tcb *t, uint64_t ipa, uint64_t len)
 #define ESR_ISV (1u << 24)
 #define FSC_SYNC_EXTERNAL 0x10
 
+/* Whether t's fault message is for a stage-2 abort (abort_exit), and which. */
+static bool fault_is_abort(const struct tcb *t, bool *fetch)
+{
+	switch (t->fault.label) {
+	case MOAT_FAULT_GUEST_MMIO:
+		*fetch = false; /* a data abort with a valid syndrome */
+		return true;
+	case MOAT_FAULT_VM:
+		*fetch = ESR_EC(t->fault.mr[2]) == ESR_EC_IABT_LOWER;
+		return true;
+	default:
+		return false;
+	}
+}
+
 /*
- * A synchronous external abort taken to the guest's EL1, as the hardware
- * would: ESR, FAR, ELR and SPSR of EL1 set, EL1h with interrupts masked,
- * at the vector for the mode the guest was in.
+ * A synchronous external abort taken to the guest's EL1 for t's abort, as
+ * the hardware would: ESR, FAR, ELR and SPSR of EL1 set, EL1h with
+ * interrupts masked, at the vector for the mode the guest was in.
  */
-static void inject_abort(struct tcb *t)
+static void inject_abort(struct tcb *t, bool fetch)
 {
 	struct vcpu *v = t->vcpu;
 	unsigned mode = t->ctx.spsr & 0xf;
-	bool fetch = v->fault_ec == ESR_EC_IABT_LOWER;
 	unsigned ec = (fetch ? ESR_EC_IABT_LOWER : ESR_EC_DABT_LOWER) + (mode != MODE_EL0T);
 
 	sync_el1(v);
@@ -304,18 +318,27 @@ static void inject_abort(struct tcb *t)
 	t->ctx.spsr = GUEST_RESET_PSTATE;
 }
 
-/* The message for the VMM is in t->fault; with no VMM, the default. */
+/*
+ * The message for the VMM is in t->fault. With no VMM: a hypercall fails,
+ * an abort is injected, and anything else stops the vCPU thread.
+ */
 static void send(struct tcb *t)
 {
 	uint64_t label = t->fault.label;
+	bool fetch;
 
 	if (endpoint_send_fault(t))
 		return;
-	t->fault.label = 0;
-	if (label == MOAT_FAULT_GUEST_HVC)
+	if (label == MOAT_FAULT_GUEST_HVC) {
 		t->ctx.x[0] = ~0ul; /* SMCCC NOT_SUPPORTED */
-	else
-		inject_abort(t);
+	} else if (fault_is_abort(t, &fetch)) {
+		inject_abort(t, fetch);
+	} else {
+		kprintf("moat: vCPU thread '%s': exit 0x%lx with no VMM to handle it; stopped\n",
+			tcb_name(t), (unsigned long)label);
+		thread_suspend(t);
+	}
+	t->fault.label = 0;
 }
 
 /* A data abort with a valid syndrome on an unmapped IPA: decoded for the VMM. */
@@ -339,7 +362,6 @@ static void mmio(struct tcb *t, uint64_t esr)
 static void abort_exit(struct tcb *t, uint64_t esr)
 {
 	t->vcpu->fault_va = arch_vcpu_fault_va();
-	t->vcpu->fault_ec = (uint32_t)ESR_EC(esr);
 	if (ESR_EC(esr) == ESR_EC_DABT_LOWER && (esr & ESR_ISV)) {
 		mmio(t, esr);
 		return;
@@ -432,10 +454,16 @@ static void mmio_complete(struct tcb *t, uint64_t value)
 
 void vcpu_fault_reply(struct tcb *t, const struct tcb *from)
 {
-	if (moat_msginfo_label(from->ctx.x[REG_INFO]) == MOAT_REPLY_INJECT_ABORT &&
-	    t->fault.label != MOAT_FAULT_GUEST_HVC) {
-		inject_abort(t);
-		return;
+	bool fetch;
+
+	if (moat_msginfo_label(from->ctx.x[REG_INFO]) == MOAT_REPLY_INJECT_ABORT) {
+		if (fault_is_abort(t, &fetch)) {
+			inject_abort(t, fetch);
+			return;
+		}
+		kprintf("moat: VMM '%s' asked for an abort on exit 0x%lx of '%s', not an abort; "
+			"taken as a plain reply\n",
+			tcb_name(from), (unsigned long)t->fault.label, tcb_name(t));
 	}
 	switch (t->fault.label) {
 	case MOAT_FAULT_GUEST_HVC:

@@ -19,7 +19,6 @@ struct vcpu {
 	struct vcpu_vgic vgic;
 	struct tcb *tcb;   /* bound vCPU thread, or NULL */
 	uint64_t fault_va; /* of the abort its VMM is handling: for an injected abort */
-	uint32_t fault_ec; /* and its exception class */
 	/* Injected, not yet in a list register: one bit and one priority per INTID. */
 	uint64_t pending[(VCPU_INTIDS + 63) / 64];
 	unsigned npending; /* bits set in pending */
