@@ -319,26 +319,31 @@ static void inject_abort(struct tcb *t, bool fetch)
 }
 
 /*
- * The message for the VMM is in t->fault. With no VMM: a hypercall fails,
- * an abort is injected, and anything else stops the vCPU thread.
+ * t's exit with no VMM to take it: a hypercall fails, an abort is
+ * injected, and anything else stops the vCPU thread. Out of line: the
+ * exits a VMM takes need none of it.
  */
-static void send(struct tcb *t)
+static __attribute__((noinline)) void no_vmm(struct tcb *t)
 {
-	uint64_t label = t->fault.label;
 	bool fetch;
 
-	if (endpoint_send_fault(t))
-		return;
-	if (label == MOAT_FAULT_GUEST_HVC) {
+	if (t->fault.label == MOAT_FAULT_GUEST_HVC) {
 		t->ctx.x[0] = ~0ul; /* SMCCC NOT_SUPPORTED */
 	} else if (fault_is_abort(t, &fetch)) {
 		inject_abort(t, fetch);
 	} else {
 		kprintf("moat: vCPU thread '%s': exit 0x%lx with no VMM to handle it; stopped\n",
-			tcb_name(t), (unsigned long)label);
+			tcb_name(t), (unsigned long)t->fault.label);
 		thread_suspend(t);
 	}
 	t->fault.label = 0;
+}
+
+/* The message for the VMM is in t->fault. */
+static void send(struct tcb *t)
+{
+	if (!endpoint_send_fault(t))
+		no_vmm(t);
 }
 
 /* A data abort with a valid syndrome on an unmapped IPA: decoded for the VMM. */
