@@ -42,8 +42,13 @@ void arch_vcpu_reset(struct vcpu_regs *r)
 	*r = (struct vcpu_regs){ .sctlr = SCTLR_EL1_RES1, .cpacr = 3ul << 20 /* FP at EL1/0 */ };
 }
 
+static unsigned vgic_lrs; /* ICH_VTR_EL2.ListRegs + 1, read once; GICv3 has up to 16 */
+
 void arch_vcpu_init(void)
 {
+	vgic_lrs = (unsigned)(sysreg_read(ICH_VTR_EL2) & 0x1f) + 1;
+	if (vgic_lrs > VGIC_MAX_LRS)
+		vgic_lrs = VGIC_MAX_LRS;
 	sysreg_write(vtcr_el2, VTCR_RES1 | VTCR_T0SZ(16) | VTCR_SL0_L0 | VTCR_IRGN0_WB |
 				       VTCR_ORGN0_WB | VTCR_SH0_INNER | VTCR_PS_48);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
@@ -158,7 +163,7 @@ static uint64_t lr_access(unsigned n, bool write, uint64_t v)
 
 unsigned arch_vgic_lrs(void)
 {
-	return (unsigned)(sysreg_read(ICH_VTR_EL2) & 0x1f) + 1;
+	return vgic_lrs;
 }
 
 unsigned arch_vgic_maintenance_intid(void)
