@@ -109,7 +109,6 @@ static void fill_lrs(struct vcpu *v)
 		v->vgic.lr[i] = VGIC_LR_PENDING | VGIC_LR_GROUP1 |
 				VGIC_LR_PRIORITY(v->priority[intid]) | intid;
 	}
-	v->vgic.underflow = v->npending != 0;
 }
 
 /* Whether the timer's interrupt is pending or active for the guest still. */
@@ -146,7 +145,7 @@ bool vcpu_enter(struct tcb *t)
 	if (v->timer_masked)
 		v->regs.cntv_ctl |= VTIMER_IMASK;
 	fill_lrs(v);
-	arch_vgic_load(&v->vgic);
+	arch_vgic_load(&v->vgic, v->npending != 0); /* more than fit: refill when room */
 	if (hw_vcpu != v) {
 		if (hw_vcpu)
 			arch_vcpu_save_el1(&hw_vcpu->regs);

@@ -171,7 +171,7 @@ unsigned arch_vgic_maintenance_intid(void)
 	return MAINTENANCE_PPI;
 }
 
-void arch_vgic_load(const struct vcpu_vgic *g)
+void arch_vgic_load(const struct vcpu_vgic *g, bool refill)
 {
 	unsigned n = arch_vgic_lrs();
 
@@ -179,7 +179,7 @@ void arch_vgic_load(const struct vcpu_vgic *g)
 		lr_access(i, true, g->lr[i]);
 	sysreg_write(ICH_VMCR_EL2, g->vmcr);
 	sysreg_write(ICH_AP1R0_EL2, g->ap1r0);
-	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN | (g->underflow ? ICH_HCR_UIE : 0));
+	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN | (refill ? ICH_HCR_UIE : 0));
 	isb();
 }
 

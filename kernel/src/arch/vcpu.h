@@ -28,7 +28,6 @@ struct vcpu_vgic {
 	uint64_t lr[VGIC_MAX_LRS];
 	uint64_t vmcr;
 	uint64_t ap1r0;
-	bool underflow; /* ask for a maintenance interrupt when the LRs run empty */
 };
 
 /* List register fields (GICv3). */
@@ -40,8 +39,11 @@ struct vcpu_vgic {
 
 /* How many list registers this CPU has. */
 unsigned arch_vgic_lrs(void);
-/* Into a guest: its virtual interface on; out: saved and off. */
-void arch_vgic_load(const struct vcpu_vgic *g);
+/*
+ * Into a guest: its virtual interface on, with a maintenance interrupt
+ * once the list registers run empty if `refill`; out: saved and off.
+ */
+void arch_vgic_load(const struct vcpu_vgic *g, bool refill);
 void arch_vgic_save(struct vcpu_vgic *g);
 /* The GIC's maintenance interrupt (a PPI), which ends a guest's run for a refill. */
 unsigned arch_vgic_maintenance_intid(void);

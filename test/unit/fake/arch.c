@@ -206,9 +206,9 @@ unsigned arch_vgic_maintenance_intid(void)
 	return 25;
 }
 
-void arch_vgic_load(const struct vcpu_vgic *g)
+void arch_vgic_load(const struct vcpu_vgic *g, bool refill)
 {
-	(void)g;
+	(void)g, (void)refill;
 	abort();
 }
 
