@@ -85,6 +85,23 @@ static inline bool pv_need_event32(uint32_t event, uint32_t new_idx, uint32_t ol
 	return new_idx - event - 1 < new_idx - old;
 }
 
+/*
+ * Whether a virtqueue's peer wants to hear that our index moved from old
+ * to now: with VIRTIO_F_EVENT_IDX its event index says, without it the
+ * flag it sets to suppress notifications. The fence makes our index store
+ * visible before we read either; its pair is the fence in the peer's
+ * prepare_wait (store event or flag, fence, load our index).
+ */
+static inline bool pv_virtq_notify_needed(bool event_idx, const uint16_t *event,
+					  const uint16_t *flags, uint16_t suppress, uint16_t now,
+					  uint16_t old)
+{
+	pv_fence_full();
+	if (event_idx)
+		return pv_need_event16(pv_load_relaxed16(event), now, old);
+	return old != now && (pv_load_relaxed16(flags) & suppress) == 0;
+}
+
 /* Word access to bytes of any type: may_alias keeps strict aliasing out of it. */
 typedef uint64_t __attribute__((may_alias)) pv_word_t;
 

@@ -237,24 +237,16 @@ int pv_vq_dev_push(struct pv_vq_dev *vq, const struct pv_vq_chain *chain, uint32
 
 bool pv_vq_dev_interrupt_needed(struct pv_vq_dev *vq)
 {
-	uint16_t old = vq->signalled, event;
+	uint16_t old = vq->signalled;
 
 	if (vq->broken)
 		return false;
 	vq->signalled = vq->used_idx;
-	/* Full fence: our used->idx store is visible before we read used_event
-	 * (or avail->flags). Pairs with the fence in the driver's
-	 * prepare_wait (store used_event, fence, load used->idx): either the
-	 * driver sees our idx or we see its event, so it never sleeps on a
-	 * chain nobody interrupts it for. */
-	pv_fence_full();
-	if (vq->event_idx) {
-		event = pv_load_relaxed16(pv_virtq_used_event(vq->avail, vq->size));
-		return pv_need_event16(event, vq->used_idx, old);
-	}
-	if (old == vq->used_idx)
-		return false;
-	return (pv_load_relaxed16(&vq->avail->flags) & PV_VIRTQ_AVAIL_F_NO_INTERRUPT) == 0;
+	/* Either the driver sees our used->idx or we see its used_event, so it
+	 * never sleeps on a chain nobody interrupts it for. */
+	return pv_virtq_notify_needed(vq->event_idx, pv_virtq_used_event(vq->avail, vq->size),
+				      &vq->avail->flags, PV_VIRTQ_AVAIL_F_NO_INTERRUPT,
+				      vq->used_idx, old);
 }
 
 void pv_vq_dev_disable_notify(struct pv_vq_dev *vq)

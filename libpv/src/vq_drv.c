@@ -174,22 +174,15 @@ int pv_vq_drv_add(struct pv_vq_drv *vq, const struct pv_sg *sg, uint32_t n_out, 
 
 bool pv_vq_drv_kick_needed(struct pv_vq_drv *vq)
 {
-	uint16_t old = vq->kicked_idx, event;
+	uint16_t old = vq->kicked_idx;
 
 	if (vq->broken)
 		return false;
 	vq->kicked_idx = vq->avail_idx;
-	/* Full fence: our avail->idx store is visible before we read
-	 * avail_event (or used->flags). Pairs with the fence in the device's
-	 * prepare_wait (store avail_event, fence, load avail->idx). */
-	pv_fence_full();
-	if (vq->event_idx) {
-		event = pv_load_relaxed16(pv_virtq_avail_event(vq->used, vq->size));
-		return pv_need_event16(event, vq->avail_idx, old);
-	}
-	if (old == vq->avail_idx)
-		return false;
-	return (pv_load_relaxed16(&vq->used->flags) & PV_VIRTQ_USED_F_NO_NOTIFY) == 0;
+	/* Either the device sees our avail->idx or we see its avail_event. */
+	return pv_virtq_notify_needed(vq->event_idx, pv_virtq_avail_event(vq->used, vq->size),
+				      &vq->used->flags, PV_VIRTQ_USED_F_NO_NOTIFY, vq->avail_idx,
+				      old);
 }
 
 /* Reads used->idx once: the device returns at most what is in flight. */
