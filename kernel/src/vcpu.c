@@ -17,6 +17,16 @@
 
 static struct vcpu *timer_list; /* sorted by cntv_cval */
 static struct vcpu *hw_vcpu;    /* one CPU: whose EL1 registers the hardware holds */
+static struct vcpu *fp_vcpu;    /* and whose FP/SIMD registers (no native thread uses them) */
+
+/* v's registers are no longer wanted in the hardware (reset, unbind). */
+static void forget_hw(const struct vcpu *v)
+{
+	if (hw_vcpu == v)
+		hw_vcpu = NULL;
+	if (fp_vcpu == v)
+		fp_vcpu = NULL;
+}
 
 /* v's EL1 registers in memory, for the kernel to read or change there. */
 static void sync_el1(struct vcpu *v)
@@ -63,8 +73,7 @@ static void make_pending(struct vcpu *v, uint32_t intid, uint8_t priority)
 
 void vcpu_bind(struct vcpu *v, struct tcb *t)
 {
-	if (hw_vcpu == v)
-		hw_vcpu = NULL;
+	forget_hw(v);
 	arch_vcpu_reset(&v->regs);
 	v->tcb = t;
 	t->vcpu = v;
@@ -76,8 +85,7 @@ void vcpu_unbind(struct vcpu *v)
 	struct tcb *t = v->tcb;
 
 	timer_remove(v);
-	if (hw_vcpu == v)
-		hw_vcpu = NULL;
+	forget_hw(v);
 	if (!t)
 		return;
 	thread_suspend(t);
@@ -153,6 +161,13 @@ bool vcpu_enter(struct tcb *t)
 		hw_vcpu = v;
 	}
 	arch_vcpu_enter(&v->regs, kva_to_pa(cap_ptr(gs)), (uint16_t)gs->extra);
+	/* FP/SIMD moves only when another vCPU used it last: eager, by owner. */
+	if (fp_vcpu != v) {
+		if (fp_vcpu)
+			arch_fp_save(&fp_vcpu->fp);
+		arch_fp_load(&v->fp);
+		fp_vcpu = v;
+	}
 	return true;
 }
 
@@ -219,6 +234,10 @@ void vcpu_init(void)
 
 struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a)
 {
+	a->label = inv->label;
+	a->vcpu = cap_ptr(&inv->slot->cap);
+	if (inv->label == MOAT_VCPU_RESET)
+		return kerror_ok();
 	if (inv->label != MOAT_VCPU_INJECT_IRQ)
 		return kerror(MOAT_ILLEGAL_OPERATION, "not a VCPU invocation", 0, 0, 0);
 	if (inv->length < 2)
@@ -228,15 +247,36 @@ struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a)
 		return KERR_RANGE("virtual INTID", 0, 0, VCPU_INTIDS - 1);
 	if (inv->mr[1] > 255)
 		return KERR_RANGE("priority", 1, 0, 255);
-	a->vcpu = cap_ptr(&inv->slot->cap);
 	a->intid = (uint32_t)inv->mr[0];
 	a->priority = (uint8_t)inv->mr[1];
 	return kerror_ok();
 }
 
+static void reset(struct vcpu *v)
+{
+	struct tcb *t = v->tcb;
+
+	timer_remove(v);
+	forget_hw(v);
+	arch_vcpu_reset(&v->regs);
+	v->vgic = (struct vcpu_vgic){ 0 };
+	v->fp = (struct vcpu_fp){ 0 };
+	for (unsigned i = 0; i < sizeof(v->pending) / sizeof(v->pending[0]); i++)
+		v->pending[i] = 0;
+	v->npending = 0;
+	v->timer_masked = false;
+	if (t) {
+		t->ctx = (struct user_context){ .spsr = GUEST_RESET_PSTATE };
+		t->fault.label = 0;
+	}
+}
+
 void vcpu_invoke(const struct vcpu_args *a)
 {
-	make_pending(a->vcpu, a->intid, a->priority);
+	if (a->label == MOAT_VCPU_RESET)
+		reset(a->vcpu);
+	else
+		make_pending(a->vcpu, a->intid, a->priority);
 }
 
 /* The kernel address of a guest byte range within one mapped page, or NULL. */
@@ -403,7 +443,8 @@ static void sysreg(struct tcb *t, uint64_t esr)
 	t->fault = (struct fault_state){
 		.label = MOAT_FAULT_GUEST_SYSREG,
 		.mr = { esr & 0x3ffc1e, (read ? MOAT_SYSREG_READ : 0) | reg << 4,
-			!read && reg != 31 ? t->ctx.x[reg] : 0, t->ctx.pc },
+			read ? arch_vcpu_id_register(esr & 0x3ffc1e) : reg != 31 ? t->ctx.x[reg] : 0,
+			t->ctx.pc },
 	};
 	send(t);
 }

@@ -17,6 +17,7 @@
 struct vcpu {
 	struct vcpu_regs regs;
 	struct vcpu_vgic vgic;
+	struct vcpu_fp fp;
 	struct tcb *tcb;   /* bound vCPU thread, or NULL */
 	uint64_t fault_va; /* of the abort its VMM is handling: for an injected abort */
 	/* Injected, not yet in a list register: one bit and one priority per INTID. */
@@ -70,8 +71,13 @@ void vcpu_init(void);
 uint64_t vcpu_timer_next(void);
 void vcpu_timer_release(uint64_t now);
 
-/* VCPU_InjectIRQ: MR0 the virtual INTID (< 1020), MR1 its priority (0-255). */
+/*
+ * VCPU_InjectIRQ: MR0 the virtual INTID (< 1020), MR1 its priority (0-255).
+ * VCPU_Reset: the CPU as at power-on (EL1 and FP registers, timer, virtual
+ * interrupts), its thread's registers zero, EL1h with interrupts masked.
+ */
 struct vcpu_args {
+	moat_word_t label;
 	struct vcpu *vcpu;
 	uint32_t intid;
 	uint8_t priority;

@@ -4,6 +4,8 @@
  */
 #include "arch/vcpu.h"
 
+#include <moat/syscall.h>
+
 #include "asm.h"
 #include "sysreg.h"
 
@@ -37,6 +39,11 @@
 
 #define SCTLR_EL1_RES1 0x30d00800ul
 
+/* CPTR_EL2 (E2H=1 layout): FP/SIMD untrapped while a guest runs, trapped otherwise. */
+#define CPTR_FPEN (3ul << 20)
+/* CNTHCTL_EL2 (E2H=1): EL1 may read the physical counter (the timer stays the kernel's). */
+#define CNTHCTL_EL1PCTEN (1ul << 10)
+
 void arch_vcpu_reset(struct vcpu_regs *r)
 {
 	*r = (struct vcpu_regs){ .sctlr = SCTLR_EL1_RES1, .cpacr = 3ul << 20 /* FP at EL1/0 */ };
@@ -53,6 +60,7 @@ void arch_vcpu_init(void)
 				       VTCR_ORGN0_WB | VTCR_SH0_INNER | VTCR_PS_48);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	sysreg_write(vmpidr_el2, (1ul << 31) | 0); /* one vCPU: affinity 0 */
+	sysreg_write(cnthctl_el2, sysreg_read(cnthctl_el2) | CNTHCTL_EL1PCTEN);
 	isb();
 }
 
@@ -111,6 +119,7 @@ void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vm
 	sysreg_write(cntv_ctl_el02, r->cntv_ctl);
 	sysreg_write(vttbr_el2, stage2_root.bits | (uint64_t)vmid << 48);
 	sysreg_write(hcr_el2, HCR_GUEST);
+	sysreg_write(cptr_el2, CPTR_FPEN);
 	isb();
 }
 
@@ -123,7 +132,70 @@ void arch_vcpu_exit(struct vcpu_regs *r)
 	r->cntv_cval = sysreg_read(cntv_cval_el02);
 	sysreg_write(cntv_ctl_el02, 0); /* its interrupt is the kernel's to forward now */
 	sysreg_write(hcr_el2, HCR_NATIVE);
+	sysreg_write(cptr_el2, 0); /* the guest's FP registers stay loaded, out of reach */
 	isb();
+}
+
+/* A 4-bit ID register field. */
+#define FIELD(lsb) (0xful << (lsb))
+
+/* The fields a guest may see of each ID register; the others read as 0 (absent). */
+static uint64_t id_visible(uint32_t enc)
+{
+	switch (enc) {
+	case MOAT_SYSREG(3, 0, 0, 4, 0): /* ID_AA64PFR0: not RAS, SVE, SEL2, MPAM, AMU, RME, EL2, EL3 */
+		return ~(FIELD(8) | FIELD(12) | FIELD(28) | FIELD(32) | FIELD(36) | FIELD(40) |
+			 FIELD(44) | FIELD(52));
+	case MOAT_SYSREG(3, 0, 0, 4, 1): /* ID_AA64PFR1: BT, SSBS, CSV2_frac only */
+		return FIELD(0) | FIELD(4) | FIELD(32);
+	case MOAT_SYSREG(3, 0, 0, 5, 0): /* ID_AA64DFR0: debug; no PMU, SPE, trace, BRBE */
+		return FIELD(0) | FIELD(12) | FIELD(20) | FIELD(28) | FIELD(36);
+	case MOAT_SYSREG(3, 0, 0, 5, 4): /* ID_AA64AFR0 */
+	case MOAT_SYSREG(3, 0, 0, 5, 5): /* ID_AA64AFR1 */
+	case MOAT_SYSREG(3, 0, 0, 6, 0): /* ID_AA64ISAR0 */
+		return ~0ul;
+	case MOAT_SYSREG(3, 0, 0, 6, 1): /* ID_AA64ISAR1: no pointer authentication, LS64, XS */
+		return ~(FIELD(4) | FIELD(8) | FIELD(24) | FIELD(28) | FIELD(56) | FIELD(60));
+	case MOAT_SYSREG(3, 0, 0, 6, 2): /* ID_AA64ISAR2: RPRES, BC, CLRBHB only */
+		return FIELD(4) | FIELD(20) | FIELD(28);
+	case MOAT_SYSREG(3, 0, 0, 7, 0): /* ID_AA64MMFR0: no FGT, ECV */
+		return ~(FIELD(56) | FIELD(60));
+	case MOAT_SYSREG(3, 0, 0, 7, 1): /* ID_AA64MMFR1: no VHE, TWED, HCX, TIDCP1 */
+		return ~(FIELD(8) | FIELD(32) | FIELD(40) | FIELD(52));
+	case MOAT_SYSREG(3, 0, 0, 7, 2): /* ID_AA64MMFR2: no nested virtualisation */
+		return ~FIELD(24);
+	case MOAT_SYSREG(3, 0, 0, 1, 2): /* ID_DFR0: no PMU */
+		return ~FIELD(24);
+	default: /* the AArch32 registers as they are; newer AArch64 ones hidden */
+		return (enc >> 1 & 0xf) <= 3 && enc != MOAT_SYSREG(3, 0, 0, 3, 5) ? ~0ul : 0;
+	}
+}
+
+#define ID_CASE(crm, op2)                                                                  \
+	case MOAT_SYSREG(3, 0, 0, crm, op2):                                              \
+		v = sysreg_read(S3_0_C0_C##crm##_##op2);                                   \
+		break;
+
+uint64_t arch_vcpu_id_register(uint32_t encoding)
+{
+	uint64_t v;
+
+	switch (encoding) {
+		ID_CASE(1, 0) ID_CASE(1, 1) ID_CASE(1, 2) ID_CASE(1, 3)
+		ID_CASE(1, 4) ID_CASE(1, 5) ID_CASE(1, 6) ID_CASE(1, 7)
+		ID_CASE(2, 0) ID_CASE(2, 1) ID_CASE(2, 2) ID_CASE(2, 3)
+		ID_CASE(2, 4) ID_CASE(2, 5) ID_CASE(2, 6) ID_CASE(2, 7)
+		ID_CASE(3, 0) ID_CASE(3, 1) ID_CASE(3, 2) ID_CASE(3, 4) ID_CASE(3, 6)
+		ID_CASE(4, 0) ID_CASE(4, 1) ID_CASE(5, 0) ID_CASE(5, 4) ID_CASE(5, 5)
+		ID_CASE(6, 0) ID_CASE(6, 1) ID_CASE(6, 2) ID_CASE(7, 0) ID_CASE(7, 1)
+		ID_CASE(7, 2)
+	default:
+		return 0; /* reserved, hidden, or not an ID register */
+	}
+	v &= id_visible(encoding);
+	if (encoding == MOAT_SYSREG(3, 0, 0, 7, 0) && (v & 0xf) > 5)
+		v = (v & ~0xful) | 5; /* PARange: stage 2 maps 48 bits */
+	return v;
 }
 
 uint64_t arch_vcpu_fault_ipa(void)

@@ -83,6 +83,7 @@ enum moat_invocation {
 	MOAT_SCHED_CONTROL_CONFIGURE = 60, /* sched context, budget_us, period_us */
 
 	MOAT_VCPU_INJECT_IRQ = 70, /* virtual INTID, priority: pending for the guest */
+	MOAT_VCPU_RESET = 71,      /* the vCPU as at power-on; its thread's registers zero */
 };
 
 /* Frame attributes for MOAT_FRAME_MAP. */

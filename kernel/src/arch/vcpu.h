@@ -14,6 +14,12 @@ struct vcpu_regs {
 	uint64_t cntv_ctl, cntv_cval; /* the guest's EL1 virtual timer */
 };
 
+/* A vCPU's FP/SIMD registers: V0-V31 (two words each), then FPCR and FPSR. */
+struct vcpu_fp {
+	uint64_t v[64];
+	uint64_t fpcr, fpsr;
+};
+
 /* CNTV_CTL bits. */
 #define VTIMER_ENABLE (1ul << 0)
 #define VTIMER_IMASK (1ul << 1)
@@ -69,6 +75,22 @@ void arch_vcpu_save_el1(struct vcpu_regs *r);
  */
 void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid);
 void arch_vcpu_exit(struct vcpu_regs *r);
+
+/*
+ * The FP/SIMD registers, into and out of the hardware (fp.S, the only
+ * kernel code that touches them). Only between arch_vcpu_enter and the
+ * next exit, when the guest's FP is not trapped.
+ */
+void arch_fp_save(struct vcpu_fp *fp);
+void arch_fp_load(const struct vcpu_fp *fp);
+
+/*
+ * What a guest reads from an ID register (HCR_EL2.TID3; `encoding` as
+ * MOAT_SYSREG): the hardware's value without the features whose state the
+ * world switch does not keep (SVE, SME, pointer authentication, MTE, the
+ * PMU, ...), and 0 for any other register.
+ */
+uint64_t arch_vcpu_id_register(uint32_t encoding);
 
 /* The abort being handled: the faulting IPA, and the guest's virtual address. */
 uint64_t arch_vcpu_fault_ipa(void);

@@ -71,7 +71,13 @@ int main(void *arg)
 	MOAT_ASSERT_EQ(r.mr[0], MOAT_SYSREG(3, 0, 0, 4, 0)); /* ID_AA64PFR0_EL1 */
 	MOAT_ASSERT(r.mr[1] & MOAT_SYSREG_READ);
 	MOAT_ASSERT_EQ(MOAT_SYSREG_REGISTER(r.mr[1]), 10);
-	moat_printf("guest: ID_AA64PFR0_EL1 read trapped to the VMM\n");
+	/* With the kernel's view of the hardware: AArch64 EL0/EL1, GICv3, no SVE, no EL2. */
+	MOAT_ASSERT((r.mr[2] & 0xf) != 0 && (r.mr[2] >> 4 & 0xf) != 0);
+	MOAT_ASSERT_EQ(r.mr[2] >> 24 & 0xf, 1);
+	MOAT_ASSERT_EQ(r.mr[2] >> 32 & 0xf, 0);
+	MOAT_ASSERT_EQ(r.mr[2] >> 8 & 0xf, 0);
+	moat_printf("guest: ID_AA64PFR0_EL1 read trapped to the VMM, 0x%lx\n",
+		    (unsigned long)r.mr[2]);
 
 	/* Its PSCI call, with the first two hypercalls' results in x1, x2. */
 	r = (struct moat_regs){ .x0 = ep, .x6 = reply, .info = moat_msginfo(0, 0, 0, 1),

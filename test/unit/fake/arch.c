@@ -186,6 +186,24 @@ void arch_vcpu_exit(struct vcpu_regs *r)
 	abort();
 }
 
+void arch_fp_save(struct vcpu_fp *fp)
+{
+	(void)fp;
+	abort();
+}
+
+void arch_fp_load(const struct vcpu_fp *fp)
+{
+	(void)fp;
+	abort();
+}
+
+uint64_t arch_vcpu_id_register(uint32_t encoding)
+{
+	(void)encoding;
+	abort();
+}
+
 uint64_t arch_vcpu_fault_ipa(void)
 {
 	abort();
