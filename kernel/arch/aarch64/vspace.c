@@ -217,9 +217,10 @@ bool vspace_translate(void *root, uint64_t va, paddr_t *pa)
 	unsigned l;
 	uint64_t *e = pt_walk(&pt, va_make(va), &l);
 
-	if (!pt_entry_valid(*e) || l != 3)
+	/* A page, or a block (a 2 MiB frame, say), whose size its level gives. */
+	if (!pt_entry_valid(*e) || l == 0)
 		return false;
-	*pa = pa_make(pt_entry_addr(*e).bits | (va & 0xfff));
+	*pa = pa_make(pt_entry_addr(*e).bits | (va & (pt_level_size(l) - 1)));
 	return true;
 }
 
