@@ -13,6 +13,7 @@ set(MOAT_SYSTEM_ROOT_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/alloc.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/device.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/domains.c
+    ${CMAKE_CURRENT_LIST_DIR}/../servers/root/guests.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/loader.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/space.c
     ${CMAKE_CURRENT_LIST_DIR}/../kernel/src/elf.c
@@ -22,7 +23,8 @@ get_filename_component(MOAT_SYSTEM_KERNEL_DIR ${CMAKE_CURRENT_LIST_DIR}/../kerne
 
 # The declarations since the last moat_system(): one block each.
 set_property(GLOBAL PROPERTY MOAT_SYSTEM_BLOCKS "")
-set_property(GLOBAL PROPERTY MOAT_SYSTEM_PROGRAMS "")
+set_property(GLOBAL PROPERTY MOAT_SYSTEM_PROGRAMS "") # "<name in the image>=<target>"
+set_property(GLOBAL PROPERTY MOAT_SYSTEM_FILES "")    # "<name in the image>=<path>"
 
 function(_moat_fail what)
   message(FATAL_ERROR "${what}")
@@ -145,10 +147,14 @@ function(moat_channel a b)
 endfunction()
 
 # moat_guest(NAME <n> KERNEL <file> [INITRD <file>] [BOOTARGS "..."] MEMORY <size>
-#            [VCPUS <n>] [DISK <file>] [NET] [CONSOLE])
+#            [VCPUS <n>] [PRIORITY <0-254>] [BUDGET_US <n> PERIOD_US <n>]
+#            [VMM <program target>] [DISK <file>] [NET] [CONSOLE])
+# The kernel and initrd go into the image as "<n>.kernel" and "<n>.initrd",
+# the VMM program (default: the target `vmm`) under its own name.
 function(moat_guest)
-  cmake_parse_arguments(A "NET;CONSOLE" "NAME;KERNEL;INITRD;BOOTARGS;MEMORY;VCPUS;DISK" ""
-                        ${ARGN})
+  cmake_parse_arguments(A "NET;CONSOLE"
+      "NAME;KERNEL;INITRD;BOOTARGS;MEMORY;VCPUS;PRIORITY;BUDGET_US;PERIOD_US;VMM;DISK" ""
+      ${ARGN})
   set(decl "moat_guest(${A_NAME})")
   _moat_no_extra(${decl} ${A_UNPARSED_ARGUMENTS})
   foreach(req NAME KERNEL MEMORY)
@@ -160,19 +166,41 @@ function(moat_guest)
     _moat_fail("${decl}: BOOTARGS must be one line")
   endif()
   _moat_size(memory ${decl} ${A_MEMORY})
-  if(NOT A_VCPUS)
+  if(NOT DEFINED A_VCPUS)
     set(A_VCPUS 1)
   endif()
-  set(text "guest ${A_NAME}\n  kernel ${A_KERNEL}\n")
-  foreach(opt INITRD DISK)
+  if(NOT DEFINED A_PRIORITY)
+    set(A_PRIORITY 100)
+  endif()
+  if(NOT A_VMM)
+    set(A_VMM vmm)
+  endif()
+  if(NOT TARGET ${A_VMM})
+    _moat_fail("${decl}: VMM '${A_VMM}' is not a program target (moat_program)")
+  endif()
+  set(text "guest ${A_NAME}\n")
+  foreach(opt KERNEL INITRD DISK)
     if(A_${opt})
+      get_filename_component(path ${A_${opt}} ABSOLUTE)
       string(TOLOWER ${opt} key)
-      string(APPEND text "  ${key} ${A_${opt}}\n")
+      string(APPEND text "  ${key} ${path}\n")
+      if(NOT opt STREQUAL "DISK")
+        set_property(GLOBAL APPEND PROPERTY MOAT_SYSTEM_FILES "${A_NAME}.${key}=${path}")
+      endif()
     endif()
   endforeach()
   if(A_BOOTARGS)
     string(APPEND text "  bootargs ${A_BOOTARGS}\n")
   endif()
+  foreach(opt VCPUS PRIORITY BUDGET_US PERIOD_US)
+    if(DEFINED A_${opt})
+      if(NOT A_${opt} MATCHES "^[0-9]+$")
+        _moat_fail("${decl}: ${opt} '${A_${opt}}' is not a number")
+      endif()
+      string(TOLOWER ${opt} key)
+      string(APPEND text "  ${key} ${A_${opt}}\n")
+    endif()
+  endforeach()
   set(net 0)
   set(console 0)
   if(A_NET)
@@ -181,8 +209,31 @@ function(moat_guest)
   if(A_CONSOLE)
     set(console 1)
   endif()
-  string(APPEND text "  memory ${memory}\n  vcpus ${A_VCPUS}\n  net ${net}\n  console ${console}\n")
+  string(APPEND text "  memory ${memory}\n  vmm ${MOAT_PROGRAM_DIR}/${A_VMM}.elf\n")
+  string(APPEND text "  net ${net}\n  console ${console}\n")
   _moat_block("${text}  where ${CMAKE_CURRENT_LIST_FILE}\n")
+  set_property(GLOBAL APPEND PROPERTY MOAT_SYSTEM_PROGRAMS "${A_VMM}=${A_VMM}")
+endfunction()
+
+# The programs of the image's archive, "<name>=<target>": a VMM shared by
+# several guests is packed once; one name for two programs is an error.
+function(_moat_archive_names decl var)
+  set(out)
+  foreach(p IN LISTS ${var})
+    if(p IN_LIST out)
+      continue()
+    endif()
+    string(REGEX REPLACE "=.*" "" name "${p}")
+    foreach(q IN LISTS out)
+      string(FIND "${q}" "${name}=" at)
+      if(at EQUAL 0)
+        _moat_fail("${decl}: '${name}' in the image would be two programs ('${q}', '${p}'): "
+                   "a domain and a VMM program share the name")
+      endif()
+    endforeach()
+    list(APPEND out ${p})
+  endforeach()
+  set(${var} ${out} PARENT_SCOPE)
 endfunction()
 
 # The platform's device tree, as QEMU itself builds it for the reference machine.
@@ -216,9 +267,12 @@ function(moat_system)
   endif()
   get_property(blocks GLOBAL PROPERTY MOAT_SYSTEM_BLOCKS)
   get_property(programs GLOBAL PROPERTY MOAT_SYSTEM_PROGRAMS)
+  get_property(files GLOBAL PROPERTY MOAT_SYSTEM_FILES)
   set_property(GLOBAL PROPERTY MOAT_SYSTEM_BLOCKS "")
   set_property(GLOBAL PROPERTY MOAT_SYSTEM_PROGRAMS "")
+  set_property(GLOBAL PROPERTY MOAT_SYSTEM_FILES "")
   _moat_platform_dtb(${A_PLATFORM} dtb)
+  _moat_archive_names("moat_system(${A_NAME})" programs)
 
   set(desc ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}.system)
   set(data ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}_system.c)
@@ -232,13 +286,27 @@ function(moat_system)
     list(APPEND elfs ${MOAT_PROGRAM_DIR}/${target}.elf)
     list(APPEND targets ${target})
   endforeach()
+  set(file_paths)
+  foreach(f IN LISTS files)
+    string(REGEX REPLACE "^[^=]*=" "" path "${f}")
+    list(APPEND file_paths ${path})
+  endforeach()
   add_custom_command(OUTPUT ${data}
       COMMAND ${MOAT_SYSGEN} ${desc} ${dtb} ${data}
-      DEPENDS ${desc} ${dtb} ${MOAT_SYSGEN} ${targets} ${elfs}
+      DEPENDS ${desc} ${dtb} ${MOAT_SYSGEN} ${targets} ${elfs} ${file_paths}
       COMMENT "Validating system ${A_NAME}"
       VERBATIM)
   moat_program(${A_NAME}_root SOURCES ${MOAT_SYSTEM_ROOT_SOURCES} ${data})
   target_include_directories(${A_NAME}_root PRIVATE ${MOAT_SYSTEM_ROOT_DIR}
       ${MOAT_SYSTEM_KERNEL_DIR}/src ${MOAT_SYSTEM_KERNEL_DIR}/arch/aarch64)
   moat_kernel_image(${A_NAME} ROOTSERVER ${A_NAME}_root PROGRAMS ${programs})
+  if(files)
+    # moat_kernel_image packs program targets; the guests' files join the
+    # same archive in a second step of its command (and rebuild it when
+    # they change).
+    add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}_programs.bin APPEND
+        COMMAND Python3::Interpreter ${MOAT_CMAKE_DIR}/pack_programs.py
+                --add ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}_programs.bin ${files}
+        DEPENDS ${file_paths})
+  endif()
 endfunction()

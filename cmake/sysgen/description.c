@@ -18,6 +18,7 @@ enum value_type { VALUE_TEXT, VALUE_NUMBER, VALUE_FLAG };
 
 #define KIND(k)	 (1u << (k))
 #define NATIVE	 (KIND(DESC_DOMAIN) | KIND(DESC_DRIVER))
+#define THREADS	 (NATIVE | KIND(DESC_GUEST)) /* blocks with a priority and a budget */
 #define ANY_KIND 0x1fu
 
 static const struct key_spec {
@@ -29,9 +30,9 @@ static const struct key_spec {
 	{"platform", DESC_F_PLATFORM, VALUE_TEXT, KIND(DESC_SYSTEM)},
 	{"program", DESC_F_PROGRAM, VALUE_TEXT, NATIVE},
 	{"device", DESC_F_DEVICE, VALUE_TEXT, KIND(DESC_DRIVER)},
-	{"priority", DESC_F_PRIORITY, VALUE_NUMBER, NATIVE},
-	{"budget_us", DESC_F_BUDGET_US, VALUE_NUMBER, NATIVE},
-	{"period_us", DESC_F_PERIOD_US, VALUE_NUMBER, NATIVE},
+	{"priority", DESC_F_PRIORITY, VALUE_NUMBER, THREADS},
+	{"budget_us", DESC_F_BUDGET_US, VALUE_NUMBER, THREADS},
+	{"period_us", DESC_F_PERIOD_US, VALUE_NUMBER, THREADS},
 	{"stack", DESC_F_STACK, VALUE_NUMBER, NATIVE},
 	{"heap", DESC_F_HEAP, VALUE_NUMBER, NATIVE},
 	{"shared_memory", DESC_F_SHARED_MEMORY, VALUE_NUMBER, KIND(DESC_CHANNEL)},
@@ -44,6 +45,7 @@ static const struct key_spec {
 	{"disk", DESC_F_DISK, VALUE_TEXT, KIND(DESC_GUEST)},
 	{"net", DESC_F_NET, VALUE_FLAG, KIND(DESC_GUEST)},
 	{"console", DESC_F_CONSOLE, VALUE_FLAG, KIND(DESC_GUEST)},
+	{"vmm", DESC_F_VMM, VALUE_TEXT, KIND(DESC_GUEST)},
 	{"where", DESC_F_WHERE, VALUE_TEXT, ANY_KIND},
 };
 

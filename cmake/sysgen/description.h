@@ -20,6 +20,7 @@
 #define DESC_PAGE_SIZE	   4096
 #define DESC_DEFAULT_STACK 16384 /* a domain's stack when `stack` is absent */
 #define DESC_DEFAULT_VCPUS 1	 /* a guest's vCPUs when `vcpus` is absent */
+#define DESC_DEFAULT_GUEST_PRIORITY 100 /* a guest's vCPU thread when `priority` is absent */
 
 enum desc_kind { DESC_SYSTEM, DESC_DOMAIN, DESC_DRIVER, DESC_CHANNEL, DESC_GUEST };
 
@@ -43,9 +44,11 @@ enum desc_field {
 	DESC_F_DISK,
 	DESC_F_NET,
 	DESC_F_CONSOLE,
+	DESC_F_VMM,
 	DESC_F_WHERE,
 	DESC_F_COUNT
 };
+_Static_assert(DESC_F_COUNT <= 32, "present and invalid hold one bit per field");
 
 struct desc_decl {
 	enum desc_kind kind;

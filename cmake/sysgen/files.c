@@ -20,7 +20,7 @@
 #define ELF_MACHINE_AARCH64 183
 
 /* An open file descriptor for a regular file, or -1 with why filled in. */
-static int open_regular(const char *path, char *why, size_t why_size)
+static int open_regular(const char *path, uint64_t *size, char *why, size_t why_size)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -34,12 +34,14 @@ static int open_regular(const char *path, char *why, size_t why_size)
 		close(fd);
 		return -1;
 	}
+	if (size)
+		*size = (uint64_t)st.st_size;
 	return fd;
 }
 
-bool files_regular(const char *path, char *why, size_t why_size)
+bool files_regular(const char *path, uint64_t *size, char *why, size_t why_size)
 {
-	int fd = open_regular(path, why, why_size);
+	int fd = open_regular(path, size, why, why_size);
 
 	if (fd < 0)
 		return false;
@@ -75,7 +77,7 @@ bool files_program(const char *path, char *why, size_t why_size)
 {
 	unsigned char header[ELF_HEADER_SIZE];
 	ssize_t n;
-	int fd = open_regular(path, why, why_size);
+	int fd = open_regular(path, NULL, why, why_size);
 
 	if (fd < 0)
 		return false;
@@ -87,4 +89,17 @@ bool files_program(const char *path, char *why, size_t why_size)
 	}
 	close(fd);
 	return elf_header_ok(header, (size_t)n, why, why_size);
+}
+
+const char *files_program_name(const char *path, size_t *len)
+{
+	const char *name = strrchr(path, '/');
+	size_t n;
+
+	name = name ? name + 1 : path;
+	n = strlen(name);
+	if (n > 4 && !strcmp(name + n - 4, ".elf"))
+		n -= 4;
+	*len = n;
+	return name;
 }

@@ -8,10 +8,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-/* true if path is a regular file; else why says what it is instead. */
-bool files_regular(const char *path, char *why, size_t why_size);
+/* true if path is a regular file (its size in *size, if not NULL); else why says what it is. */
+bool files_regular(const char *path, uint64_t *size, char *why, size_t why_size);
 /* true if path is an ELF64 little-endian AArch64 ET_EXEC; else why says why not. */
 bool files_program(const char *path, char *why, size_t why_size);
+/*
+ * The name a program is packed under in the image's archive: its file name
+ * without ".elf" (cmake/MoatSystem.cmake packs <target>.elf as <target>).
+ * Returns where the name starts in path; *len is its length.
+ */
+const char *files_program_name(const char *path, size_t *len);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "output.h"
 
 typedef unsigned long long ull;
@@ -105,6 +106,18 @@ static void emit_channels(FILE *f, const struct desc *desc)
 	fprintf(f, "};\nconst unsigned sys_channel_count = %zu;\n\n", n);
 }
 
+static void emit_vmm(FILE *f, const struct desc_decl *g)
+{
+	size_t len;
+	const char *name = files_program_name(desc_text(g, DESC_F_VMM, ""), &len);
+	char buf[DESC_LINE_MAX + 1];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)len, name);
+	fputs("\t\t.vmm = ", f);
+	put_string(f, buf);
+	fputs(",\n", f);
+}
+
 static void emit_guest(FILE *f, size_t index, const struct desc_decl *g)
 {
 	static const struct {
@@ -118,6 +131,7 @@ static void emit_guest(FILE *f, size_t index, const struct desc_decl *g)
 	fprintf(f, "\t[%zu] = {\n\t\t.name = ", index);
 	put_string(f, g->name);
 	fputs(",\n", f);
+	emit_vmm(f, g);
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
 		fprintf(f, "\t\t.%s = ", strings[i].key);
 		put_string(f, desc_text(g, strings[i].field,
@@ -126,6 +140,9 @@ static void emit_guest(FILE *f, size_t index, const struct desc_decl *g)
 	}
 	fprintf(f, "\t\t.memory = %llu,\n\t\t.vcpus = %llu,\n", (ull)desc_num(g, DESC_F_MEMORY, 0),
 		(ull)desc_num(g, DESC_F_VCPUS, DESC_DEFAULT_VCPUS));
+	fprintf(f, "\t\t.priority = %llu,\n\t\t.budget_us = %llu,\n\t\t.period_us = %llu,\n",
+		(ull)desc_num(g, DESC_F_PRIORITY, DESC_DEFAULT_GUEST_PRIORITY),
+		(ull)desc_num(g, DESC_F_BUDGET_US, 0), (ull)desc_num(g, DESC_F_PERIOD_US, 0));
 	fprintf(f, "\t\t.net = %s,\n\t\t.console = %s,\n\t},\n",
 		desc_num(g, DESC_F_NET, 0) ? "true" : "false",
 		desc_num(g, DESC_F_CONSOLE, 0) ? "true" : "false");

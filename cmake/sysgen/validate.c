@@ -9,13 +9,17 @@
 #include "files.h"
 #include "validate.h"
 
-#define PRIORITY_MAX  255
-#define BUDGET_MIN_US 100
-#define PERIOD_MAX_US 3600000000ull /* 1 h */
-#define VCPUS_MAX     8
-#define RESERVED_RAM  (64ull << 20) /* the kernel and the root server */
-#define PLATFORM_NAME "qemu-virt"
-#define WHY_MAX	      256
+#define PRIORITY_MAX	   255
+#define BUDGET_MIN_US	   100
+#define PERIOD_MAX_US	   3600000000ull /* 1 h */
+#define GUEST_PRIORITY_MAX 254		 /* its VMM runs at priority + 1 */
+#define GUEST_BLOCK	   (2ull << 20) /* guest RAM and the VMM's copies of its files: 2 MiB frames */
+#define GUEST_NAME_MAX	   24		/* "<name>.kernel" fits the archive's names */
+#define PROGRAM_NAME_MAX   31		/* moat/bootinfo.h: MOAT_PROGRAM_NAME_MAX - 1 */
+#define BOOTARGS_MAX	   511		/* moat/vmm.h: MOAT_VMM_BOOTARGS_MAX - 1 */
+#define RESERVED_RAM	   (64ull << 20) /* the kernel and the root server */
+#define PLATFORM_NAME	   "qemu-virt"
+#define WHY_MAX		   256
 
 typedef unsigned long long ull;
 
@@ -50,7 +54,7 @@ static void check_system(const struct desc *desc, struct diag *d)
 	for (size_t i = 0; i < desc->count; i++) {
 		const struct desc_decl *decl = &desc->decls[i];
 
-		domains += desc_is_domain(decl);
+		domains += is_named(decl); /* a guest brings its VMM domain */
 		if (decl->kind == DESC_SYSTEM && sys && decl != sys)
 			diag_error(
 				d, decl->where,
@@ -68,7 +72,7 @@ static void check_system(const struct desc *desc, struct diag *d)
 		diag_error(d, sys->where, "system '%s': unknown platform '%s' (known: %s)",
 			   sys->name, platform, PLATFORM_NAME);
 	if (!domains)
-		diag_error(d, sys->where, "system '%s': declares no domain", sys->name);
+		diag_error(d, sys->where, "system '%s': declares no domain or guest", sys->name);
 }
 
 /* Domains, drivers and guests share one name space. */
@@ -209,77 +213,175 @@ static void check_channel(const struct desc *desc, size_t i, struct diag *d)
 	check_pages(ch, DESC_F_SHARED_MEMORY, "shared_memory", false, d);
 }
 
-static void check_guest_file(const struct desc_decl *g, enum desc_field f, const char *key,
-			     struct diag *d)
-{
-	const char *path = desc_text(g, f, NULL);
-	char why[WHY_MAX];
-
-	if (path && !files_regular(path, why, sizeof(why)))
-		diag_error(d, g->where, "guest '%s': %s '%s' %s", g->name, key, path, why);
-}
-
-static void check_guest(const struct desc_decl *g, struct diag *d)
-{
-	ull vcpus = desc_num(g, DESC_F_VCPUS, DESC_DEFAULT_VCPUS);
-
-	if (!present(g, DESC_F_KERNEL))
-		diag_error(d, g->where, "guest '%s': no kernel given", g->name);
-	if (!present(g, DESC_F_MEMORY))
-		diag_error(d, g->where, "guest '%s': no memory given", g->name);
-	check_pages(g, DESC_F_MEMORY, "memory", true, d);
-	if (vcpus < 1 || vcpus > VCPUS_MAX)
-		diag_error(d, g->where, "guest '%s': vcpus %llu is outside 1-%d", g->name, vcpus,
-			   VCPUS_MAX);
-	check_guest_file(g, DESC_F_KERNEL, "kernel", d);
-	check_guest_file(g, DESC_F_INITRD, "initrd", d);
-	check_guest_file(g, DESC_F_DISK, "disk", d);
-}
-
 static ull add_sat(ull a, ull b)
 {
 	return a + b < a ? ~0ull : a + b;
 }
 
-/* Everything the root server allocates must fit beside the kernel. */
+/* Whole 2 MiB blocks, saturating. */
+static ull blocks_of(ull v)
+{
+	return v > ~0ull - (GUEST_BLOCK - 1) ? ~0ull : (v + GUEST_BLOCK - 1) & ~(GUEST_BLOCK - 1);
+}
+
+/*
+ * A guest's kernel or initrd is in RAM three times: in the kernel image, in
+ * the root server's copy of the image's archive, and in its VMM's read-only
+ * copy (whole 2 MiB frames). 0 if the file is not there (reported apart).
+ */
+static ull guest_file_bytes(const struct desc_decl *g, enum desc_field f)
+{
+	const char *path = desc_text(g, f, NULL);
+	char why[WHY_MAX];
+	uint64_t size;
+
+	if (!path || !files_regular(path, &size, why, sizeof(why)))
+		return 0;
+	return add_sat(add_sat(size, size), blocks_of(size));
+}
+
+static void check_guest_file(const struct desc_decl *g, enum desc_field f, const char *key,
+			     struct diag *d)
+{
+	const char *path = desc_text(g, f, NULL);
+	char why[WHY_MAX];
+	uint64_t size;
+
+	if (!path)
+		return;
+	if (!files_regular(path, &size, why, sizeof(why)))
+		diag_error(d, g->where, "guest '%s': %s '%s' %s", g->name, key, path, why);
+	else if (size == 0 && f != DESC_F_DISK)
+		diag_error(d, g->where, "guest '%s': %s '%s' is empty", g->name, key, path);
+}
+
+/* The VMM program: an AArch64 executable whose name in the image fits the archive. */
+static void check_vmm(const struct desc_decl *g, struct diag *d)
+{
+	const char *path = desc_text(g, DESC_F_VMM, NULL);
+	char why[WHY_MAX];
+	size_t len;
+
+	if (!present(g, DESC_F_VMM)) {
+		diag_error(d, g->where, "guest '%s': no vmm program given", g->name);
+		return;
+	}
+	if (!path)
+		return;
+	if (!files_program(path, why, sizeof(why))) {
+		diag_error(d, g->where, "guest '%s': vmm '%s' %s", g->name, path, why);
+		return;
+	}
+	files_program_name(path, &len);
+	if (len == 0 || len > PROGRAM_NAME_MAX)
+		diag_error(d, g->where,
+			   "guest '%s': vmm '%s': its name in the image (the file name without "
+			   "'.elf') must have 1-%d characters",
+			   g->name, path, PROGRAM_NAME_MAX);
+}
+
+static void check_guest_memory(const struct desc_decl *g, struct diag *d)
+{
+	ull v = desc_num(g, DESC_F_MEMORY, 0);
+
+	if (!desc_has(g, DESC_F_MEMORY))
+		return;
+	if (v == 0)
+		diag_error(d, g->where, "guest '%s': memory is 0; it needs at least 2 MiB",
+			   g->name);
+	else if (v % GUEST_BLOCK)
+		diag_error(d, g->where,
+			   "guest '%s': memory %llu is not a multiple of 2 MiB (2097152 bytes)",
+			   g->name, v);
+}
+
+static void check_guest(const struct desc_decl *g, struct diag *d)
+{
+	ull vcpus = desc_num(g, DESC_F_VCPUS, DESC_DEFAULT_VCPUS);
+	ull prio = desc_num(g, DESC_F_PRIORITY, DESC_DEFAULT_GUEST_PRIORITY);
+	size_t name_len = strlen(g->name), args_len = strlen(desc_text(g, DESC_F_BOOTARGS, ""));
+
+	if (name_len > GUEST_NAME_MAX)
+		diag_error(d, g->where,
+			   "guest '%s': the name has %zu characters, at most %d (the image holds "
+			   "its files as '<name>.kernel' and '<name>.initrd')",
+			   g->name, name_len, GUEST_NAME_MAX);
+	if (!present(g, DESC_F_KERNEL))
+		diag_error(d, g->where, "guest '%s': no kernel given", g->name);
+	if (!present(g, DESC_F_MEMORY))
+		diag_error(d, g->where, "guest '%s': no memory given", g->name);
+	check_guest_memory(g, d);
+	if (vcpus == 0)
+		diag_error(d, g->where, "guest '%s': vcpus is 0; a guest needs one", g->name);
+	else if (vcpus > 1)
+		diag_error(d, g->where,
+			   "guest '%s': vcpus %llu: more than one vCPU is not supported yet",
+			   g->name, vcpus);
+	if (prio > GUEST_PRIORITY_MAX)
+		diag_error(
+			d, g->where,
+			"guest '%s': priority %llu is outside 0-%d (its VMM runs at priority + 1)",
+			g->name, prio, GUEST_PRIORITY_MAX);
+	check_budget(g, d);
+	if (args_len > BOOTARGS_MAX)
+		diag_error(d, g->where, "guest '%s': bootargs have %zu characters, at most %d",
+			   g->name, args_len, BOOTARGS_MAX);
+	check_vmm(g, d);
+	check_guest_file(g, DESC_F_KERNEL, "kernel", d);
+	check_guest_file(g, DESC_F_INITRD, "initrd", d);
+	check_guest_file(g, DESC_F_DISK, "disk", d);
+}
+
+/*
+ * Everything the root server allocates must fit beside the kernel: guests'
+ * RAM and files, every domain's stack and heap (a guest's VMM is a domain
+ * with the default stack), and the channels' shared memory.
+ */
 static void check_memory(const struct desc *desc, const struct platform *plat, struct diag *d)
 {
 	const struct desc_decl *sys = first_system(desc);
-	ull guests = 0, native = 0, shared = 0, total, avail;
+	ull guests = 0, files = 0, native = 0, shared = 0, total, avail;
 
 	avail = plat->ram_size > RESERVED_RAM ? plat->ram_size - RESERVED_RAM : 0;
 	for (size_t i = 0; i < desc->count; i++) {
 		const struct desc_decl *decl = &desc->decls[i];
+		bool guest = decl->kind == DESC_GUEST;
 		ull mem = desc_num(decl, DESC_F_MEMORY, 0);
 
-		if (decl->kind == DESC_GUEST && mem > avail)
+		if (guest && mem > avail)
 			diag_error(d, decl->where,
 				   "guest '%s': memory %llu bytes is more than the %llu bytes of "
 				   "RAM available",
 				   decl->name, mem, avail);
-		guests = add_sat(guests, decl->kind == DESC_GUEST ? mem : 0);
-		native = add_sat(native, desc_num(decl, DESC_F_STACK,
-						  desc_is_domain(decl) ? DESC_DEFAULT_STACK : 0));
+		if (guest) {
+			guests = add_sat(guests, mem);
+			files = add_sat(files, guest_file_bytes(decl, DESC_F_KERNEL));
+			files = add_sat(files, guest_file_bytes(decl, DESC_F_INITRD));
+		}
+		native = add_sat(native,
+				 desc_num(decl, DESC_F_STACK,
+					  desc_is_domain(decl) || guest ? DESC_DEFAULT_STACK : 0));
 		native = add_sat(native, desc_num(decl, DESC_F_HEAP, 0));
 		shared = add_sat(shared, desc_num(decl, DESC_F_SHARED_MEMORY, 0));
 	}
-	total = add_sat(add_sat(guests, native), shared);
+	total = add_sat(add_sat(add_sat(guests, files), native), shared);
 	if (total > avail)
-		diag_error(
-			d, sys ? sys->where : desc->file,
-			"system '%s': needs %llu bytes of memory (guest memory %llu, domain stacks "
-			"and heaps %llu, shared memory %llu), more than the %llu bytes available "
-			"(platform RAM %llu minus 64 MiB reserved for the kernel and root server)",
-			sys ? sys->name : "?", total, guests, native, shared, avail,
-			(ull)plat->ram_size);
+		diag_error(d, sys ? sys->where : desc->file,
+			   "system '%s': needs %llu bytes of memory (guest memory %llu, "
+			   "guest files %llu, domain stacks and heaps %llu, shared memory %llu), "
+			   "more than the %llu bytes available (platform RAM %llu minus 64 MiB "
+			   "reserved for the kernel and root server)",
+			   sys ? sys->name : "?", total, guests, files, native, shared, avail,
+			   (ull)plat->ram_size);
 }
 
 /*
  * What the root server can build (servers/root/domains.h DOMAINS_MAX,
  * moat/domain.h MOAT_DOMAIN_MAX_CHANNELS): more is refused here, not at boot.
  */
-#define ROOT_MAX_DOMAINS 16
+#define ROOT_MAX_DOMAINS  16
 #define ROOT_MAX_CHANNELS 8
+#define ROOT_MAX_GUESTS	  4 /* servers/root/guests.h GUESTS_MAX */
 
 static unsigned channels_of(const struct desc *desc, const char *name)
 {
@@ -295,12 +397,15 @@ static unsigned channels_of(const struct desc *desc, const char *name)
 
 static void check_limits(const struct desc *desc, struct diag *d)
 {
-	unsigned domains = 0;
+	unsigned domains = 0, guests = 0;
 
 	for (size_t i = 0; i < desc->count; i++) {
 		const struct desc_decl *decl = &desc->decls[i];
 		unsigned n;
 
+		if (decl->kind == DESC_GUEST && ++guests == ROOT_MAX_GUESTS + 1)
+			diag_error(d, decl->where, "guest '%s': more than %d guests in one system",
+				   decl->name, ROOT_MAX_GUESTS);
 		if (!desc_is_domain(decl))
 			continue;
 		if (++domains == ROOT_MAX_DOMAINS + 1)

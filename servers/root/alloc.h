@@ -1,7 +1,8 @@
 /*
  * The root server's own resources: empty slots of its CNode (handed out
  * in order, never reused: the root builds the system once) and objects
- * retyped from its RAM untyped, plus the capability operations it uses.
+ * retyped from its RAM untyped (first fit, in the kernel's order; how much
+ * of each is used is mirrored here), plus the capability operations it uses.
  */
 #ifndef MOAT_ROOT_ALLOC_H
 #define MOAT_ROOT_ALLOC_H
@@ -24,6 +25,8 @@ static inline enum moat_error alloc_object(moat_word_t type, moat_word_t size_bi
 /* Retypes from a given untyped (device memory: frames only). */
 enum moat_error alloc_from(moat_cptr_t untyped, moat_word_t type, moat_word_t size_bits,
 			   unsigned count, moat_cptr_t *first);
+/* RAM not yet retyped, in bytes (some of it may be too fragmented for large objects). */
+uint64_t alloc_free_bytes(void);
 
 /* Copy (or, with a badge, mint) root slot `src` into `dest_cnode[index]`. */
 enum moat_error alloc_copy(moat_cptr_t dest_cnode, moat_word_t index, moat_cptr_t src,

@@ -9,43 +9,12 @@ static struct domain domains[DOMAINS_MAX];
 static bool ready[DOMAINS_MAX];
 static unsigned ndomains;
 
-static bool same_name(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
-/* The program called `name` in the image's archive (every entry bounds-checked). */
-static const char *find_program(const char *name, const void **elf, size_t *size)
-{
-	const struct moat_bootinfo *bi = alloc_bootinfo();
-	const struct moat_programs *p = (const struct moat_programs *)(uintptr_t)bi->programs;
-
-	if (bi->programs_size < sizeof(*p) || p->magic != MOAT_PROGRAMS_MAGIC ||
-	    p->count > (bi->programs_size - sizeof(*p)) / sizeof(p->entry[0]))
-		return "the image's program archive is missing or corrupt";
-	for (uint64_t i = 0; i < p->count; i++) {
-		const struct moat_program_entry *e = &p->entry[i];
-
-		if (e->name[MOAT_PROGRAM_NAME_MAX - 1] || e->offset > bi->programs_size ||
-		    e->size > bi->programs_size - e->offset)
-			return "a corrupt entry in the image's program archive";
-		if (same_name(e->name, name)) {
-			*elf = (const uint8_t *)p + e->offset;
-			*size = e->size;
-			return NULL;
-		}
-	}
-	return "no program of that name in the image";
-}
-
 static const char *create(unsigned i, moat_cptr_t ep)
 {
 	struct domain *d = &domains[i];
 	const void *elf;
 	size_t size;
-	const char *err = find_program(sys_domains[i].name, &elf, &size);
+	const char *err = loader_find(sys_domains[i].name, &elf, &size);
 
 	*d = (struct domain){ .sys = &sys_domains[i], .badge = i + 1 };
 	return err ? err : loader_create(d, elf, size, ep);
@@ -122,8 +91,8 @@ void domains_build(moat_cptr_t ep)
 	const char *err;
 
 	ndomains = sys_domain_count < DOMAINS_MAX ? sys_domain_count : DOMAINS_MAX;
-	moat_printf("root: system '%s': %u domains, %u channels\n", sys_name, sys_domain_count,
-		    sys_channel_count);
+	moat_printf("root: system '%s': %u domains, %u channels, %u guests\n", sys_name,
+		    sys_domain_count, sys_channel_count, sys_guest_count);
 	for (unsigned i = 0; i < ndomains; i++) {
 		if ((err = create(i, ep)))
 			moat_printf("root: domain '%s' not started: %s\n", sys_domains[i].name, err);

@@ -12,11 +12,40 @@
 
 _Static_assert((1u << CSPACE_BITS) == MOAT_DOMAIN_CSPACE_SLOTS, "domain CSpace size");
 
-/* At most cap - 1 characters and a NUL (dst is zeroed already). */
-static void copy_name(char *dst, const char *src, size_t cap)
+void loader_copy_name(char *dst, const char *src, size_t cap)
 {
 	for (size_t i = 0; i + 1 < cap && src[i]; i++)
 		dst[i] = src[i];
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+const char *loader_find(const char *name, const void **data, size_t *size)
+{
+	const struct moat_bootinfo *bi = alloc_bootinfo();
+	const struct moat_programs *p = (const struct moat_programs *)(uintptr_t)bi->programs;
+
+	if (bi->programs_size < sizeof(*p) || p->magic != MOAT_PROGRAMS_MAGIC ||
+	    p->count > (bi->programs_size - sizeof(*p)) / sizeof(p->entry[0]))
+		return "the image's program archive is missing or corrupt";
+	for (uint64_t i = 0; i < p->count; i++) {
+		const struct moat_program_entry *e = &p->entry[i];
+
+		if (e->name[MOAT_PROGRAM_NAME_MAX - 1] || e->offset > bi->programs_size ||
+		    e->size > bi->programs_size - e->offset)
+			return "a corrupt entry in the image's program archive";
+		if (same_name(e->name, name)) {
+			*data = (const uint8_t *)p + e->offset;
+			*size = e->size;
+			return NULL;
+		}
+	}
+	return "no program of that name in the image";
 }
 
 static const char *load_segment(moat_cptr_t vspace, const struct elf_image *img,
@@ -53,18 +82,29 @@ static const char *new_pages(moat_cptr_t vspace, moat_word_t va, uint64_t pages)
 	return err;
 }
 
-/* A 16-slot CSpace (guard: zeros) with the root endpoint and the inbox. */
-static const char *make_cspace(struct domain *d, moat_cptr_t ep)
+const char *loader_cnode(unsigned bits, moat_cptr_t *out)
 {
 	moat_cptr_t raw, cs = alloc_slot();
-	moat_word_t mutate[6] = { cs, 64, 0, 64, 0, 64 - CSPACE_BITS };
+	moat_word_t mutate[6] = { cs, 64, 0, 64, 0, 64 - bits };
 
-	if (!cs || alloc_object(MOAT_OBJ_CNODE, CSPACE_BITS, &raw) != MOAT_OK)
+	if (!cs || alloc_object(MOAT_OBJ_CNODE, bits, &raw) != MOAT_OK)
 		return "out of memory for a CNode";
 	mutate[2] = raw;
 	moat_ipc_buffer->caps[0] = MOAT_SLOT_ROOT_CNODE;
 	if (moat_invoke(MOAT_SLOT_ROOT_CNODE, MOAT_CNODE_MUTATE, 6, mutate, 1, NULL) != MOAT_OK)
 		return "cannot set the CSpace guard";
+	*out = cs;
+	return NULL;
+}
+
+/* A 16-slot CSpace with the root endpoint and the inbox. */
+static const char *make_cspace(struct domain *d, moat_cptr_t ep)
+{
+	moat_cptr_t cs;
+	const char *err = loader_cnode(CSPACE_BITS, &cs);
+
+	if (err)
+		return err;
 	if (alloc_mint(cs, MOAT_DOMAIN_SLOT_ROOT, ep, MOAT_RIGHT_WRITE, d->badge) != MOAT_OK)
 		return "cannot give the domain its endpoint";
 	if (alloc_object(MOAT_OBJ_NOTIFICATION, 0, &d->inbox) != MOAT_OK ||
@@ -136,17 +176,17 @@ const char *loader_create(struct domain *d, const void *elf, size_t size, moat_c
 	d->entry = img.entry;
 	d->shared_next = MOAT_DOMAIN_SHARED;
 	d->info.magic = MOAT_DOMAIN_INFO_MAGIC;
-	copy_name(d->info.name, d->sys->name, MOAT_DOMAIN_NAME_MAX);
+	loader_copy_name(d->info.name, d->sys->name, MOAT_DOMAIN_NAME_MAX);
 	d->info.heap_size = d->sys->heap_pages * SPACE_PAGE;
 	return add_device(d);
 }
 
-static const char *add_sched_context(struct domain *d)
+const char *loader_sched_context(moat_cptr_t tcb, uint64_t budget_us, uint64_t period_us)
 {
-	moat_word_t a[2] = { d->sys->budget_us, d->sys->period_us };
+	moat_word_t a[2] = { budget_us, period_us };
 	moat_cptr_t sc;
 
-	if (!d->sys->period_us)
+	if (!period_us)
 		return NULL;
 	if (alloc_object(MOAT_OBJ_SCHED_CONTEXT, 0, &sc) != MOAT_OK)
 		return "out of memory for a scheduling context";
@@ -155,7 +195,7 @@ static const char *add_sched_context(struct domain *d)
 	    MOAT_OK)
 		return "budget or period refused";
 	moat_ipc_buffer->caps[0] = sc;
-	if (moat_invoke(d->tcb, MOAT_TCB_SET_SCHED_CONTEXT, 0, NULL, 1, NULL) != MOAT_OK)
+	if (moat_invoke(tcb, MOAT_TCB_SET_SCHED_CONTEXT, 0, NULL, 1, NULL) != MOAT_OK)
 		return "cannot bind the scheduling context";
 	return NULL;
 }
@@ -166,11 +206,11 @@ const char *loader_start(struct domain *d)
 	moat_word_t name[4] = { 0 }, prio = d->sys->priority;
 	const char *err;
 
-	if ((err = add_sched_context(d)) ||
+	if ((err = loader_sched_context(d->tcb, d->sys->budget_us, d->sys->period_us)) ||
 	    (err = space_new_page(d->vspace, MOAT_DOMAIN_INFO, MOAT_RIGHT_READ, 0, &d->info, 0,
 				  sizeof(d->info), NULL)))
 		return err;
-	copy_name((char *)name, d->sys->name, sizeof(name));
+	loader_copy_name((char *)name, d->sys->name, sizeof(name));
 	if (moat_invoke(d->tcb, MOAT_TCB_WRITE_REGISTERS, 3, regs, 0, NULL) != MOAT_OK ||
 	    moat_invoke(d->tcb, MOAT_TCB_SET_NAME, 4, name, 0, NULL) != MOAT_OK ||
 	    moat_invoke(d->tcb, MOAT_TCB_SET_PRIORITY, 1, &prio, 0, NULL) != MOAT_OK ||

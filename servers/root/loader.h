@@ -32,4 +32,16 @@ const char *loader_create(struct domain *d, const void *elf, size_t size, moat_c
 /* Its scheduling context, the info page, and the thread running. */
 const char *loader_start(struct domain *d);
 
+/* The file called `name` in the image's archive (every entry bounds-checked). */
+const char *loader_find(const char *name, const void **data, size_t *size);
+
+/* A new CNode of 2^bits slots whose guard of zeros resolves whole 64-bit addresses. */
+const char *loader_cnode(unsigned bits, moat_cptr_t *cnode);
+
+/* At most cap - 1 characters of src and a NUL, into dst (zeroed already). */
+void loader_copy_name(char *dst, const char *src, size_t cap);
+
+/* A scheduling context with budget/period bound to `tcb`; none if period_us is 0. */
+const char *loader_sched_context(moat_cptr_t tcb, uint64_t budget_us, uint64_t period_us);
+
 #endif

@@ -1,14 +1,16 @@
 /*
  * The root server: reports the memory it was given, builds the system its
- * image describes (domains.c), and then supervises it: requests on its
- * endpoint, and the domains' faults, reported with the domain's name and
- * the decoded syndrome. A faulted domain is left stopped; the others carry on.
+ * image describes (domains.c, then guests.c), and then supervises it:
+ * requests on its endpoint, guest events from VMMs, and the domains'
+ * faults, reported with the domain's name and the decoded syndrome. A
+ * faulted domain is left stopped; the others carry on.
  */
 #include <moat/runtime.h>
 
 #include "alloc.h"
 #include "domains.h"
 #include "esr.h"
+#include "guests.h"
 
 #define LABEL_HELLO 1
 #define LABEL_DONE 2 /* a domain that has nothing left to do; never answered */
@@ -37,9 +39,32 @@ static void report_fault(const struct domain *d, moat_word_t label, const moat_w
 	moat_printf("root:   %s: %s\n", esr_class_name(ec), iss);
 }
 
-/* A request or a fault from a domain; true if it gets a reply. */
-static bool handle(const struct domain *d, moat_word_t label, const moat_word_t *mr)
+/* MOAT_ROOT_GUEST_EVENT: only a guest's VMM may report on its guest. */
+static enum moat_error guest_event(const struct domain *d, const struct guest *g, moat_word_t info,
+				   const moat_word_t *mr)
 {
+	if (!g) {
+		moat_printf("root: '%s' sent a guest event but is no guest's VMM; refused\n",
+			    d->sys->name);
+		return MOAT_ILLEGAL_OPERATION;
+	}
+	if (moat_msginfo_length(info) < 1) {
+		moat_printf("root: guest '%s' sent an event without its word; refused\n",
+			    g->sys->name);
+		return MOAT_TRUNCATED_MESSAGE;
+	}
+	return guests_event(g, mr[0]);
+}
+
+/*
+ * A request or a fault from a domain (g: the guest it is the VMM of, or
+ * NULL); true if it gets a reply, whose label and words go into *out.
+ */
+static bool handle(const struct domain *d, const struct guest *g, moat_word_t info,
+		   const moat_word_t *mr, struct moat_regs *out)
+{
+	moat_word_t label = moat_msginfo_label(info);
+
 	switch (label) {
 	case MOAT_FAULT_VM:
 	case MOAT_FAULT_USER_EXCEPTION:
@@ -50,9 +75,15 @@ static bool handle(const struct domain *d, moat_word_t label, const moat_word_t 
 		return false;
 	case LABEL_HELLO:
 		moat_printf("root: '%s' says hello (%lu)\n", d->sys->name, mr[0]);
+		out->info = moat_msginfo(0, 0, 0, 1);
+		out->mr[0] = mr[0] + 1;
+		return true;
+	case MOAT_ROOT_GUEST_EVENT:
+		out->info = moat_msginfo(guest_event(d, g, info, mr), 0, 0, 0);
 		return true;
 	default:
-		moat_printf("root: '%s' sent unknown request %lu\n", d->sys->name, label);
+		moat_printf("root: '%s' sent unknown request %lu; refused\n", d->sys->name, label);
+		out->info = moat_msginfo(MOAT_ILLEGAL_OPERATION, 0, 0, 0);
 		return true;
 	}
 }
@@ -63,18 +94,13 @@ static void serve(moat_cptr_t ep, moat_cptr_t reply)
 
 	moat_syscall(MOAT_SYS_RECV, &r);
 	for (;;) {
-		const struct domain *d = domains_by_badge(r.x0);
-		bool answer = d && handle(d, moat_msginfo_label(r.info), r.mr);
+		const struct guest *g = guests_by_badge(r.x0);
+		const struct domain *d = g ? &g->vmm : domains_by_badge(r.x0);
+		struct moat_regs out = { .x0 = ep, .x6 = reply };
+		bool answer = d && handle(d, g, r.info, r.mr, &out);
 
-		if (answer) {
-			r = (struct moat_regs){ .x0 = ep, .x6 = reply,
-						.info = moat_msginfo(0, 0, 0, 1),
-						.mr = { r.mr[0] + 1 } };
-			moat_syscall(MOAT_SYS_REPLY_RECV, &r);
-		} else {
-			r = (struct moat_regs){ .x0 = ep, .x6 = reply };
-			moat_syscall(MOAT_SYS_RECV, &r);
-		}
+		r = out;
+		moat_syscall(answer ? MOAT_SYS_REPLY_RECV : MOAT_SYS_RECV, &r);
 	}
 }
 
@@ -95,6 +121,7 @@ int main(void *arg)
 		return 2;
 	}
 	domains_build(ep);
+	guests_build(ep);
 	moat_printf("root: idle\n");
 	serve(ep, reply);
 	return 0;

@@ -7,8 +7,11 @@
 /*
  * Where the root writes a new domain's pages: in the 2 MiB region of its
  * own IPC buffer and boot info, whose page table the kernel made at boot.
+ * Large frames go to the 2 MiB right above its stack: in the first GiB,
+ * whose level-2 table the kernel made at boot, and with nothing mapped.
  */
 #define WINDOW (MOAT_DOMAIN_IPC_BUFFER + 0x100000ul)
+#define WINDOW_LARGE MOAT_DOMAIN_STACK_TOP
 
 static enum moat_error map(moat_cptr_t frame, moat_cptr_t vspace, moat_word_t va,
 			   moat_word_t rights, moat_word_t attr)
@@ -26,7 +29,7 @@ static enum moat_error map(moat_cptr_t frame, moat_cptr_t vspace, moat_word_t va
  * all covered maps at once, and a new one needs one table per uncovered
  * level, top down.
  */
-#define MAX_SPACES 24
+#define MAX_SPACES 24 /* 16 domains, and 4 guests' VMMs and GuestSpaces */
 #define MAX_TABLES 24
 static const unsigned table_shift[3] = { 39, 30, 21 };
 static struct tables {
@@ -60,14 +63,15 @@ static bool have_table(const struct tables *t, moat_word_t va, unsigned level)
 	return false;
 }
 
-static enum moat_error add_tables(moat_cptr_t vspace, moat_word_t va)
+/* The tables above a page (`levels` 3) or a 2 MiB block (`levels` 2) at va. */
+static enum moat_error add_tables(moat_cptr_t vspace, moat_word_t va, unsigned levels)
 {
 	struct tables *t = tables_of(vspace);
 	enum moat_error e;
 
 	if (!t)
 		return MOAT_NOT_ENOUGH_MEMORY;
-	for (unsigned level = 0; level < 3; level++) {
+	for (unsigned level = 0; level < levels; level++) {
 		moat_cptr_t pt;
 
 		if (have_table(t, va, level))
@@ -87,9 +91,42 @@ static enum moat_error add_tables(moat_cptr_t vspace, moat_word_t va)
 enum moat_error space_map(moat_cptr_t frame, moat_cptr_t vspace, moat_word_t va,
 			  moat_word_t rights, moat_word_t attr)
 {
-	enum moat_error e = add_tables(vspace, va);
+	enum moat_error e = add_tables(vspace, va, 3);
 
 	return e != MOAT_OK ? e : map(frame, vspace, va, rights, attr);
+}
+
+enum moat_error space_map_large(moat_cptr_t frame, moat_cptr_t vspace, moat_word_t va,
+				moat_word_t rights, moat_word_t attr)
+{
+	enum moat_error e = add_tables(vspace, va, 2);
+
+	return e != MOAT_OK ? e : map(frame, vspace, va, rights, attr);
+}
+
+/* memcpy for the large copies: words while both sides are aligned. */
+static void copy_words(void *dst, const void *src, size_t len)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+	size_t words = ((uintptr_t)dst | (uintptr_t)src) & 7 ? 0 : len / 8;
+
+	for (size_t i = 0; i < words; i++)
+		d[i] = s[i];
+	memcpy((char *)dst + words * 8, (const char *)src + words * 8, len - words * 8);
+}
+
+const char *space_fill_large(moat_cptr_t frame, const void *src, size_t len)
+{
+	if (len > SPACE_LARGE_PAGE)
+		return "more bytes than a 2 MiB frame holds";
+	if (map(frame, MOAT_SLOT_ROOT_VSPACE, WINDOW_LARGE, MOAT_RIGHT_READ | MOAT_RIGHT_WRITE, 0) !=
+	    MOAT_OK)
+		return "cannot map the loading window for 2 MiB frames";
+	copy_words((void *)WINDOW_LARGE, src, len);
+	if (moat_invoke(frame, MOAT_FRAME_UNMAP, 0, NULL, 0, NULL) != MOAT_OK)
+		return "cannot unmap the loading window for 2 MiB frames";
+	return NULL;
 }
 
 /* Cleans written code to the point of unification so the domain fetches it. */

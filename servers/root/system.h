@@ -36,14 +36,22 @@ struct sys_channel {
 	bool notify;
 };
 
-/* A guest: validated now, started by the virtual-machine support. */
+/*
+ * A guest (docs/system.md): the root server builds its VMM domain, named
+ * after the guest, from the program `vmm`, and hands it the guest's RAM,
+ * files ("<name>.kernel", "<name>.initrd" in the image's archive) and vCPU.
+ */
 struct sys_guest {
-	const char *name;
-	const char *kernel;
+	const char *name;     /* at most 24 characters */
+	const char *vmm;      /* the VMM program's name in the image's archive */
+	const char *kernel;   /* the host file it came from (for messages) */
 	const char *initrd;   /* NULL: none */
 	const char *bootargs; /* "" if none */
-	uint64_t memory;      /* bytes */
-	uint32_t vcpus;
+	uint64_t memory;      /* bytes, a multiple of 2 MiB */
+	uint32_t vcpus;       /* 1 */
+	uint8_t priority;     /* the vCPU thread's (0-254); its VMM runs at priority + 1 */
+	uint64_t budget_us;   /* the vCPU thread's scheduling context; 0 with period_us 0: none */
+	uint64_t period_us;
 	const char *disk;     /* NULL: none */
 	bool net;
 	bool console;

@@ -249,3 +249,35 @@ moat_qemu_test(system
            "probe: 0 check\\(s\\) failed"
            "root: domain 'probe' faulted: memory fault at 0x60000000"
            "root:   data abort \\(lower EL\\): translation fault")
+
+# Guests declared through the API (docs/system.md): the root server builds
+# each guest's VMM domain (here the test's own VMM, shared by two guests)
+# with the guest's RAM, files and suspended vCPU; the VMM checks all of it,
+# runs its vCPU, and reports the guest's events, which the root logs with
+# its free memory (the same before and after); a domain's guest event is
+# refused; the files are read-only in the VMM.
+moat_qemu_test(guest_build
+    SYSTEM guest_build/system.cmake
+    EXPECT_EXIT stop
+    EXPECT "root: system 'qemu_guest_build': 1 domains, 0 channels, 2 guests"
+           "root: started the VMM of guest 'alpha' \\(program 'test_guest_vmm'\\): 32 MiB of RAM, kernel 35655905 bytes, initrd 1048653 bytes"
+           "root: started the VMM of guest 'beta' \\(program 'test_guest_vmm'\\): 4 MiB of RAM, kernel 2097152 bytes, initrd 0 bytes"
+           "root: 'probe' sent a guest event but is no guest's VMM. refused"
+           "probe: a guest event from a domain is refused: ok"
+           "vmm_test: guest 'beta': both info pages describe the guest: ok"
+           "vmm_test: guest 'beta': 4 MiB of RAM, 0 words not zero, 0 not kept"
+           "vmm_test: guest 'beta': its kernel's bytes: ok"
+           "vmm_test: guest 'beta': 6 capabilities in 16 slots"
+           "root: guest 'beta' started. free memory ([0-9]+) KiB[\\s\\S]*vmm_test: guest 'beta': vCPU exit, badge 1, label 0xf003, x0 0x84000008, x1 0x6d6f617467756573[\\s\\S]*root: guest 'beta' powered off. free memory \\1 KiB"
+           "root: guest 'beta' sent unknown event 99. refused"
+           "root: guest 'beta' sent an event without its word. refused"
+           "vmm_test: guest 'beta': 0 check\\(s\\) failed"
+           "root: domain 'beta' faulted: memory fault at 0x200000000, .* \\(write\\). left stopped"
+           "vmm_test: guest 'alpha': both info pages describe the guest: ok"
+           "vmm_test: guest 'alpha': 32 MiB of RAM, 0 words not zero, 0 not kept"
+           "vmm_test: guest 'alpha': its kernel's bytes: ok"
+           "vmm_test: guest 'alpha': its initrd's bytes: ok"
+           "root: guest 'alpha' started. free memory ([0-9]+) KiB[\\s\\S]*vmm_test: guest 'alpha': its vCPU ran and asked to power off: ok[\\s\\S]*root: guest 'alpha' powered off. free memory \\1 KiB"
+           "vmm_test: guest 'alpha': 0 check\\(s\\) failed"
+           "root: domain 'alpha' faulted: memory fault at 0x200000000")
+

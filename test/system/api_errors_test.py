@@ -21,7 +21,9 @@ moat_program(app SOURCES app.c)
 
 APP = "int main(void *arg) { (void)arg; return 0; }\n"
 
-# (name, declarations, stage that must fail, message fragment)
+GUEST = "moat_guest(NAME g KERNEL app.c MEMORY 2M VMM app {})\n"
+
+# (name, declarations, stage that must fail, message fragment or fragments)
 CASES = [
     ("missing_program", "moat_domain(NAME a PRIORITY 1)\n", "configure",
      "moat_domain(a): PROGRAM is missing"),
@@ -44,6 +46,28 @@ CASES = [
      "moat_driver_domain(NAME d1 DEVICE pl031@9010000 PROGRAM app PRIORITY 1)\n"
      "moat_driver_domain(NAME d2 DEVICE pl031@9010000 PROGRAM app PRIORITY 1)\n", "build",
      "driver 'd2': device 'pl031@9010000' is already given to driver 'd1'"),
+    ("guest_vmm_not_a_target", GUEST.replace("VMM app", "VMM nothing").format(""), "configure",
+     "moat_guest(g): VMM 'nothing' is not a program target"),
+    ("guest_default_vmm_missing", GUEST.replace(" VMM app", "").format(""), "configure",
+     "moat_guest(g): VMM 'vmm' is not a program target"),
+    ("guest_priority_not_a_number", GUEST.format("PRIORITY high"), "configure",
+     "moat_guest(g): PRIORITY 'high' is not a number"),
+    ("guest_budget_not_a_number", GUEST.format("BUDGET_US 1ms PERIOD_US 10000"), "configure",
+     "moat_guest(g): BUDGET_US '1ms' is not a number"),
+    ("guest_vmm_named_like_a_domain", "moat_program(vmm SOURCES app.c)\n"
+     "moat_domain(NAME vmm PROGRAM app PRIORITY 1)\n" + GUEST.replace(" VMM app", "").format(""),
+     "configure", "'vmm' in the image would be two programs"),
+    ("guest_options_in_build", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n" +
+     GUEST.replace("NAME g", "NAME p").format("PRIORITY 255") +
+     GUEST.replace("NAME g", "NAME v").format("VCPUS 2") +
+     GUEST.replace("NAME g", "NAME m").replace("2M", "3M").format("") +
+     GUEST.replace("NAME g", "NAME b").format("BUDGET_US 1000") +
+     GUEST.replace("NAME g", "NAME a_guest_name_of_25_chars_").format(""), "build",
+     ["guest 'p': priority 255 is outside 0-254",
+      "guest 'v': vcpus 2: more than one vCPU is not supported yet",
+      "guest 'm': memory 3145728 is not a multiple of 2 MiB",
+      "guest 'b': budget_us without period_us",
+      "guest 'a_guest_name_of_25_chars_': the name has 25 characters, at most 24"]),
 ]
 
 
@@ -68,8 +92,9 @@ def run_case(moat, sysgen, work, name, decls, stage, fragment):
         rc = conf.returncode
     if rc == 0:
         return f"{stage} succeeded"
-    if fragment not in " ".join(out.split()):
-        return f"{stage} failed without '{fragment}':\n{out[-2000:]}"
+    for f in fragment if isinstance(fragment, list) else [fragment]:
+        if f not in " ".join(out.split()):
+            return f"{stage} failed without '{f}':\n{out[-2000:]}"
     return None
 
 

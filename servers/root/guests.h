@@ -1,0 +1,38 @@
+/*
+ * The guests of the system (system.h sys_guests), built after the
+ * domains: for each, a VMM domain named after the guest (loader.c) that
+ * holds the guest's RAM, read-only copies of its kernel and initrd, and
+ * its suspended vCPU thread (servers/runtime/include/moat/vmm.h). The
+ * VMM starts the guest; the root server only logs what it reports.
+ */
+#ifndef MOAT_ROOT_GUESTS_H
+#define MOAT_ROOT_GUESTS_H
+
+#include <moat/vmm.h>
+
+#include "domains.h"
+
+#define GUESTS_MAX 4
+/* VMM i's endpoint badge, after every domain's (1..DOMAINS_MAX). */
+#define GUESTS_BADGE(i) ((moat_word_t)DOMAINS_MAX + 1 + (i))
+/* Where the guest's RAM starts in its own (intermediate physical) address space. */
+#define GUESTS_RAM_IPA 0x40000000ull
+
+struct guest {
+	const struct sys_guest *sys;
+	struct sys_domain vmm_sys; /* the VMM's description, made from the guest's */
+	struct domain vmm;
+	moat_cptr_t space, vcpu, tcb, ep, reply; /* root slots: GuestSpace, vCPU 0, its faults */
+	struct moat_vmm_info info;
+};
+
+/* Builds and starts every guest's VMM; a VMM reaches the root through `ep`. */
+void guests_build(moat_cptr_t ep);
+
+/* The guest whose VMM's endpoint capability carries `badge`, or NULL. */
+const struct guest *guests_by_badge(moat_word_t badge);
+
+/* Logs an event its VMM reported (enum moat_guest_event); the reply's label. */
+enum moat_error guests_event(const struct guest *g, moat_word_t event);
+
+#endif

@@ -1,0 +1,24 @@
+# The system of the `qemu.guest_build` test: two guests whose VMM is the
+# test's own (vmm_test.c), checking everything the root server gave it,
+# and one domain (event_probe.c) that may not report on a guest. The
+# guests' kernel and initrd files are generated patterns (make_files.py).
+set(guest_build_dir ${CMAKE_CURRENT_BINARY_DIR}/guest_build)
+set(guest_build_files ${guest_build_dir}/alpha.kernel ${guest_build_dir}/alpha.initrd
+    ${guest_build_dir}/beta.kernel)
+add_custom_command(OUTPUT ${guest_build_files} ${guest_build_dir}/guest_files.h
+    COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/make_files.py ${guest_build_dir}
+    DEPENDS ${CMAKE_CURRENT_LIST_DIR}/make_files.py
+    COMMENT "Guest files of qemu.guest_build"
+    VERBATIM)
+
+moat_program(test_guest_vmm SOURCES ${CMAKE_CURRENT_LIST_DIR}/vmm_test.c
+    ${guest_build_dir}/guest_files.h)
+target_include_directories(test_guest_vmm PRIVATE ${guest_build_dir})
+moat_program(test_event_probe SOURCES ${CMAKE_CURRENT_LIST_DIR}/event_probe.c)
+
+moat_domain(NAME probe PROGRAM test_event_probe PRIORITY 200)
+# vmm_test.c's table of expectations repeats these declarations.
+moat_guest(NAME alpha KERNEL ${guest_build_dir}/alpha.kernel INITRD ${guest_build_dir}/alpha.initrd
+    BOOTARGS "console=hvc0 moat.test=alpha" MEMORY 32M PRIORITY 90
+    BUDGET_US 2000 PERIOD_US 10000 VMM test_guest_vmm NET CONSOLE)
+moat_guest(NAME beta KERNEL ${guest_build_dir}/beta.kernel MEMORY 4M VMM test_guest_vmm)
