@@ -1,0 +1,93 @@
+/*
+ * (Re)starting the guest: every boot, the first one too, begins from
+ * scrubbed RAM and the pristine kernel and initrd the root server gave us,
+ * so nothing of a previous run survives a reset.
+ */
+#include "devtree.h"
+#include "layout.h"
+#include "vmm.h"
+
+/* Word copies and fills: the VMM has no libc, and these move megabytes. */
+static void copy(uint8_t *dst, const uint8_t *src, uint64_t n)
+{
+	uint64_t *d = (uint64_t *)dst;
+	const uint64_t *s = (const uint64_t *)src;
+	uint64_t words = n / 8;
+
+	for (uint64_t i = 0; i < words; i++)
+		d[i] = s[i];
+	for (uint64_t i = words * 8; i < n; i++)
+		dst[i] = src[i];
+}
+
+static void scrub(uint8_t *dst, uint64_t n)
+{
+	uint64_t *d = (uint64_t *)dst;
+
+	for (uint64_t i = 0; i < n / 8; i++)
+		d[i] = 0;
+}
+
+static enum moat_error tcb(moat_word_t label, unsigned n, const moat_word_t *args)
+{
+	return moat_invoke(MOAT_VMM_SLOT_VCPU_TCB, label, n, args, 0, NULL);
+}
+
+void vmm_stop(struct vmm *vm)
+{
+	(void)vm;
+	tcb(MOAT_TCB_SUSPEND, 0, NULL);
+}
+
+/* The kernel, initrd and device tree into RAM, as `l` says. */
+static const char *load(struct vmm *vm, const struct layout *l)
+{
+	const struct moat_vmm_info *g = vm->info;
+	struct devtree_config dt;
+
+	copy(vm->ram + (l->kernel_ipa - g->ram_ipa), vm->files + g->kernel_offset, g->kernel_size);
+	if (g->initrd_size)
+		copy(vm->ram + (l->initrd_ipa - g->ram_ipa), vm->files + g->initrd_offset,
+		     g->initrd_size);
+	devtree_config_default(&dt, (unsigned)g->vcpus, 0, g->ram_size);
+	dt.ram_base = g->ram_ipa;
+	dt.bootargs = g->bootargs;
+	dt.initrd_start = l->initrd_ipa;
+	dt.initrd_end = l->initrd_end;
+	if (!devtree_build(vm->ram + (l->dtb_ipa - g->ram_ipa), LAYOUT_DTB_MAX, &dt))
+		return "its device tree does not fit";
+	return NULL;
+}
+
+const char *vmm_boot(struct vmm *vm)
+{
+	const struct moat_vmm_info *g = vm->info;
+	struct layout_input in = { .ram_base = g->ram_ipa, .ram_size = g->ram_size,
+				   .kernel = vm->files + g->kernel_offset,
+				   .kernel_size = g->kernel_size, .initrd_size = g->initrd_size,
+				   .kind = LAYOUT_AUTO };
+	struct layout l;
+	const char *err;
+	moat_word_t regs[3];
+
+	if (g->vcpus != 1)
+		return "only one vCPU is supported";
+	if ((err = layout_compute(&in, &l)))
+		return err;
+	tcb(MOAT_TCB_SUSPEND, 0, NULL);
+	if (moat_invoke(MOAT_VMM_SLOT_VCPU, MOAT_VCPU_RESET, 0, NULL, 0, NULL) != MOAT_OK)
+		return "its vCPU cannot be reset";
+	if (vm->boots)
+		scrub(vm->ram, g->ram_size); /* the first boot's RAM is fresh from the root */
+	vgic_init(&vm->gic, (unsigned)g->vcpus);
+	pl011_init(&vm->uart, vm->uart.out, vm->uart.ctx);
+	if ((err = load(vm, &l)))
+		return err;
+	regs[0] = l.entry;
+	regs[1] = 0;
+	regs[2] = l.dtb_ipa; /* Linux's x0; the PV guest finds its mode there */
+	if (tcb(MOAT_TCB_WRITE_REGISTERS, 3, regs) != MOAT_OK || tcb(MOAT_TCB_RESUME, 0, NULL))
+		return "its vCPU cannot be started";
+	vm->boots++;
+	return NULL;
+}

@@ -1,0 +1,238 @@
+/*
+ * The VMM's loop: every exit of its guest's vCPU arrives as a fault
+ * message on one endpoint and is answered with one reply (docs/vm.md):
+ * hypercalls (PSCI), MMIO on the emulated GIC and PL011 (anything else an
+ * abort for the guest), trapped system registers. Each exit's values come
+ * from the guest and are checked by the device model that takes them.
+ */
+#include "vmm.h"
+
+#define PSCI_VERSION 0x84000000ul
+#define PSCI_CPU_SUSPEND 0xc4000001ul
+#define PSCI_CPU_OFF 0x84000002ul
+#define PSCI_CPU_ON 0xc4000003ul
+#define PSCI_AFFINITY_INFO 0xc4000004ul
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006ul
+#define PSCI_SYSTEM_OFF 0x84000008ul
+#define PSCI_SYSTEM_RESET 0x84000009ul
+#define PSCI_FEATURES 0x8400000aul
+#define SMCCC_VERSION 0x80000000ul
+#define PSCI_SUCCESS 0ul
+#define PSCI_NOT_SUPPORTED (~0ul)       /* -1 */
+#define PSCI_INVALID_PARAMETERS (~1ul)  /* -2 */
+#define PSCI_ALREADY_ON (~3ul)          /* -4 */
+#define PSCI_TOS_NOT_PRESENT 2ul        /* MIGRATE_INFO_TYPE: no trusted OS */
+
+/* ICC_SGI1R_EL1, the one GIC register a guest's writes trap for (HCR_EL2.IMO). */
+#define SYSREG_ICC_SGI1R MOAT_SYSREG(3, 0, 12, 11, 5)
+#define SYSREG_ID_SPACE(enc) (((enc) & MOAT_SYSREG(3, 7, 15, 0, 0)) == MOAT_SYSREG(3, 0, 0, 0, 0))
+
+static struct vmm vm;
+
+/* What the guest's exit gets: a reply label and MR0-MR3. */
+struct answer {
+	moat_word_t label, mr[4];
+	unsigned length;
+};
+
+static const struct answer resume = { 0 };
+static const struct answer inject_abort = { .label = MOAT_REPLY_INJECT_ABORT };
+
+static struct answer value(moat_word_t v)
+{
+	return (struct answer){ .length = 1, .mr = { v } };
+}
+
+void vmm_event(enum moat_guest_event e)
+{
+	moat_word_t mr = e;
+
+	moat_invoke(MOAT_DOMAIN_SLOT_ROOT, MOAT_ROOT_GUEST_EVENT, 1, &mr, 0, NULL);
+}
+
+/* The guest's console: each line prefixed with its name. */
+static void console_out(void *ctx, uint8_t c)
+{
+	struct vmm *v = ctx;
+
+	if (v->line_start)
+		moat_printf("%s| ", v->info->guest);
+	if (c != '\r')
+		moat_putc((char)c);
+	v->line_start = c == '\n';
+}
+
+/* Interrupts the device models raised, to the kernel for the guest. */
+static void deliver(void)
+{
+	unsigned vcpu, intid;
+	uint8_t prio;
+
+	vgic_set_level(&vm.gic, 0, VMM_UART_INTID, pl011_irq_level(&vm.uart));
+	while (vgic_next(&vm.gic, &vcpu, &intid, &prio)) {
+		moat_word_t args[2] = { intid, prio };
+
+		if (vcpu == 0) /* one vCPU until CPU_ON starts more */
+			moat_invoke(MOAT_VMM_SLOT_VCPU, MOAT_VCPU_INJECT_IRQ, 2, args, 0, NULL);
+	}
+}
+
+/* PSCI 1.0 for one vCPU; SMCCC 1.1 with no workarounds to offer. */
+static struct answer psci(const moat_word_t *x, bool *stop, bool *reset)
+{
+	switch (x[0]) {
+	case PSCI_VERSION:
+		return value(0x10000);
+	case SMCCC_VERSION:
+		return value(0x10001);
+	case PSCI_FEATURES:
+		switch (x[1]) {
+		case PSCI_VERSION: case PSCI_CPU_SUSPEND: case PSCI_CPU_OFF: case PSCI_CPU_ON:
+		case PSCI_AFFINITY_INFO: case PSCI_MIGRATE_INFO_TYPE: case PSCI_SYSTEM_OFF:
+		case PSCI_SYSTEM_RESET: case PSCI_FEATURES:
+			return value(PSCI_SUCCESS);
+		default:
+			return value(PSCI_NOT_SUPPORTED);
+		}
+	case PSCI_CPU_SUSPEND: /* a standby state: as if woken at once */
+		return value(PSCI_SUCCESS);
+	case PSCI_CPU_ON:
+		return value((x[1] & 0xff00ffffffull) == 0 ? PSCI_ALREADY_ON : PSCI_INVALID_PARAMETERS);
+	case PSCI_AFFINITY_INFO:
+		return value((x[1] & 0xff00ffffffull) == 0 ? 0 /* ON */ : PSCI_INVALID_PARAMETERS);
+	case PSCI_MIGRATE_INFO_TYPE:
+		return value(PSCI_TOS_NOT_PRESENT);
+	case PSCI_CPU_OFF: /* the last vCPU off: the guest is off */
+	case PSCI_SYSTEM_OFF:
+		*stop = true;
+		return resume;
+	case PSCI_SYSTEM_RESET:
+		*reset = true;
+		return resume;
+	default:
+		return value(PSCI_NOT_SUPPORTED);
+	}
+}
+
+/* MMIO: the device at the IPA, or an abort. MR0 the IPA, MR1 the access, MR2 a write's value. */
+static struct answer mmio(const moat_word_t *mr)
+{
+	uint64_t ipa = mr[0], v = mr[2];
+	unsigned size = MOAT_MMIO_SIZE(mr[1]);
+	bool write = mr[1] & MOAT_MMIO_WRITE, ok = false;
+	uint64_t redist = VGIC_REDIST_STRIDE * vm.gic.vcpus;
+
+	if (ipa - VMM_GICD_IPA < VGIC_DIST_SIZE)
+		ok = vgic_dist_access(&vm.gic, ipa - VMM_GICD_IPA, size, write, &v);
+	else if (ipa - VMM_GICR_IPA < redist)
+		ok = vgic_redist_access(&vm.gic, ipa - VMM_GICR_IPA, size, write, &v);
+	else if (ipa - VMM_UART_IPA < VMM_UART_SIZE)
+		ok = pl011_access(&vm.uart, ipa - VMM_UART_IPA, size, write, &v);
+	if (!ok)
+		return inject_abort; /* outside RAM and every device, or a bad access */
+	deliver();
+	return write ? resume : value(v);
+}
+
+/* A trapped system register: ID registers as the kernel shows them, SGIs, the rest RAZ/WI. */
+static struct answer sysreg(const moat_word_t *mr)
+{
+	uint32_t enc = (uint32_t)mr[0];
+
+	if (!(mr[1] & MOAT_SYSREG_READ)) {
+		if (enc == SYSREG_ICC_SGI1R) {
+			vgic_sgi(&vm.gic, mr[2], 0);
+			deliver();
+		}
+		return resume;
+	}
+	return value(SYSREG_ID_SPACE(enc) ? mr[2] : 0);
+}
+
+/* One exit, by its label; *stop or *reset when the guest asked for that. */
+static struct answer exit_answer(moat_word_t label, const moat_word_t *mr, bool *stop,
+				 bool *reset)
+{
+	switch (label) {
+	case MOAT_FAULT_GUEST_HVC:
+		return psci(mr, stop, reset);
+	case MOAT_FAULT_GUEST_MMIO:
+		return mmio(mr);
+	case MOAT_FAULT_GUEST_SYSREG:
+		return sysreg(mr);
+	case MOAT_FAULT_VM: /* an abort outside RAM with no syndrome to emulate */
+		return inject_abort;
+	default:
+		moat_printf("vmm: guest '%s' stopped: exit 0x%lx at pc 0x%lx (ESR 0x%lx)\n",
+			    vm.info->guest, (unsigned long)label, (unsigned long)mr[0],
+			    (unsigned long)mr[2]);
+		*stop = true;
+		return resume;
+	}
+}
+
+/* Serves the guest until it is off; a reset comes back here with fresh state. */
+static void serve(void)
+{
+	struct answer a = resume;
+	bool first = true;
+
+	for (;;) {
+		struct moat_regs r = { .x0 = MOAT_VMM_SLOT_FAULT_EP, .x6 = MOAT_VMM_SLOT_REPLY,
+				       .info = moat_msginfo(a.label, 0, 0, a.length),
+				       .mr = { a.mr[0], a.mr[1], a.mr[2], a.mr[3] } };
+		bool stop = false, reset = false;
+
+		moat_syscall(first ? MOAT_SYS_RECV : MOAT_SYS_REPLY_RECV, &r);
+		first = false;
+		if (r.x0 != MOAT_VMM_VCPU_BADGE(0)) {
+			a = resume; /* not our vCPU: nothing to answer */
+			continue;
+		}
+		a = exit_answer(moat_msginfo_label(r.info), r.mr, &stop, &reset);
+		if (stop) {
+			vmm_stop(&vm);
+			moat_printf("vmm: guest '%s' is off\n", vm.info->guest);
+			vmm_event(MOAT_GUEST_POWER_OFF);
+			return;
+		}
+		if (reset) {
+			const char *err = vmm_boot(&vm);
+
+			if (err) {
+				moat_printf("vmm: guest '%s' not restarted: %s\n", vm.info->guest, err);
+				vmm_event(MOAT_GUEST_CRASHED);
+				return;
+			}
+			vmm_event(MOAT_GUEST_RESET);
+			first = true; /* the old exit is gone with the reset */
+		}
+	}
+}
+
+int main(void *arg)
+{
+	const char *err;
+
+	(void)arg;
+	vm.info = (const struct moat_vmm_info *)(uintptr_t)MOAT_VMM_INFO;
+	vm.ram = (uint8_t *)(uintptr_t)MOAT_VMM_GUEST_RAM;
+	vm.files = (const uint8_t *)(uintptr_t)MOAT_VMM_GUEST_FILES;
+	vm.line_start = true;
+	if (vm.info->magic != MOAT_VMM_INFO_MAGIC) {
+		moat_printf("vmm: no guest description at 0x%lx\n", (unsigned long)MOAT_VMM_INFO);
+		for (;;)
+			moat_yield();
+	}
+	vgic_init(&vm.gic, 1);
+	pl011_init(&vm.uart, console_out, &vm);
+	if ((err = vmm_boot(&vm))) {
+		moat_printf("vmm: guest '%s' not started: %s\n", vm.info->guest, err);
+		vmm_event(MOAT_GUEST_CRASHED);
+	} else {
+		vmm_event(MOAT_GUEST_STARTED);
+		serve();
+	}
+	for (;;) /* the guest is off: nothing more to serve */
+		moat_wait(MOAT_DOMAIN_SLOT_INBOX);
+}
