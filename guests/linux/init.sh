@@ -45,6 +45,13 @@ reboot)
 	say "reboot"
 	reboot -f
 	;;
+abort)
+	# Outside RAM and every device the VMM emulates: the load must fault.
+	devmem 0x20000000 32
+	say "devmem outside RAM: status $?"
+	say "poweroff"
+	poweroff -f
+	;;
 "") ;;
 *) say "unknown moat.test=$test" ;;
 esac

@@ -70,6 +70,13 @@ static void test_mode(void)
 	expect("an unknown Moat call goes to the VMM",
 	       pv_hypercall(MOAT_HVC_BASE + 0x77, 0, 0, 0).x0, ~0ul /* its NOT_SUPPORTED */);
 	expect("PSCI VERSION from the VMM", pv_hypercall(PSCI_VERSION, 0, 0, 0).x0, 0x10001);
+	expect("yield", pv_hypercall(MOAT_HVC_YIELD, 0, 0, 0).x0, MOAT_OK);
+	expect("notify on its channel 7", pv_hypercall(MOAT_HVC_NOTIFY, 7, 0, 0).x0, MOAT_OK);
+	expect("notify on a channel that is no notification",
+	       pv_hypercall(MOAT_HVC_NOTIFY, 0, 0, 0).x0, MOAT_INVALID_CAPABILITY);
+	expect("notify on channel 8", pv_hypercall(MOAT_HVC_NOTIFY, 8, 0, 0).x0, MOAT_RANGE_ERROR);
+	expect("notify on channel ~0", pv_hypercall(MOAT_HVC_NOTIFY, ~0ul, 0, 0).x0,
+	       MOAT_RANGE_ERROR);
 	expect("device read from the VMM", *(volatile uint32_t *)PV_DEVICE_IPA, 0x4d4f4154);
 	*(volatile uint32_t *)(PV_DEVICE_IPA + 4) = 0x1234;
 	expect("device write seen by the VMM", *(volatile uint32_t *)(PV_DEVICE_IPA + 4), 0x1234);
@@ -90,9 +97,12 @@ static uint64_t rnd(void)
 
 static uint64_t rnd_ipa(void)
 {
-	switch (rnd() % 4) {
+	switch (rnd() % 5) {
 	case 0:
 		return PV_DEVICE_IPA + rnd() % PV_DEVICE_SIZE;
+	case 4: /* servers/vmm's GIC distributor, redistributor, PL011 */
+		return (uint64_t[]){ 0x08000000ul, 0x080a0000ul, 0x09000000ul }[rnd() % 3] +
+		       rnd() % 0x20000;
 	case 1:
 		return 0x40000000ul + rnd() % 0x20000; /* around its RAM */
 	case 2:
@@ -131,11 +141,84 @@ static void fuzz_mode(void)
 	pv_hypercall(REPORT_FN, FUZZ_STEPS, accesses, pv_exceptions);
 }
 
+/*
+ * Its FP/SIMD registers filled with a pattern of its own (the seed), then
+ * a yield to whoever else runs, then checked: the kernel must have kept
+ * them across every switch to another guest that uses them too.
+ */
+static void fp_mode(uint64_t seed)
+{
+	uint64_t wrong = 0;
+
+	for (uint64_t round = 0; round < PV_FP_ROUNDS; round++) {
+		uint64_t v = seed << 32 | round << 8;
+
+		pv_fp_fill(v);
+		pv_hypercall(MOAT_HVC_YIELD, 0, 0, 0);
+		wrong += pv_fp_check(v);
+	}
+	pv_print("pv: FP mode, seed %lu: %u rounds, %lu register(s) wrong\n", seed, PV_FP_ROUNDS,
+		 wrong);
+}
+
+/* Interrupts masked, never yielding: only its budget stops it. */
+static void spin_mode(void)
+{
+	__asm__ volatile("msr daifset, #0xf");
+	for (uint64_t round = 1;; round++) {
+		for (volatile uint64_t i = 0; i < 20000000; i++)
+			;
+		pv_print("pv: spinning with interrupts masked, round %lu\n", round);
+	}
+}
+
+/* Big-endian 32-bit word of the device tree. */
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The digit after `key` (e.g. "pv.mode=") in the device tree at `dtb`
+ * (its VMM's, searched within the header's size and 64 KiB), or 0.
+ */
+static uint64_t devtree_digit(const uint8_t *dtb, const char *key)
+{
+	uint32_t size;
+
+	if (be32(dtb) != 0xd00dfeed)
+		return 0;
+	size = be32(dtb + 4) < 0x10000 ? be32(dtb + 4) : 0x10000;
+	for (uint32_t i = 0; i < size; i++) {
+		uint32_t k = 0;
+
+		while (key[k] && i + k < size && dtb[i + k] == (uint8_t)key[k])
+			k++;
+		if (!key[k])
+			return i + k < size && dtb[i + k] >= '0' && dtb[i + k] <= '9'
+				       ? (uint64_t)(dtb[i + k] - '0')
+				       : 0;
+	}
+	return 0;
+}
+
 void pv_main(uint64_t mode)
 {
+	uint64_t seed = 0;
+
+	if (mode >= PV_RAM_IPA) {
+		const uint8_t *dtb = (const uint8_t *)(uintptr_t)mode;
+
+		mode = devtree_digit(dtb, "pv.mode=");
+		seed = devtree_digit(dtb, "pv.seed=");
+	}
 	pv_print("pv: Moat PV guest at EL1, mode %lu\n", mode);
 	if (mode == PV_MODE_TEST)
 		test_mode();
 	else if (mode == PV_MODE_FUZZ)
 		fuzz_mode();
+	else if (mode == PV_MODE_SPIN)
+		spin_mode();
+	else if (mode == PV_MODE_FP)
+		fp_mode(seed);
 }

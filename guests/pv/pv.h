@@ -3,7 +3,12 @@
  * (moat/hypercall.h) for its console. Its modes (x0 at entry, chosen by
  * its VMM): PV_MODE_TEST exercises every hypercall, bad arguments
  * included; PV_MODE_FUZZ makes random hypercalls and random accesses to
- * its emulated devices and beyond, as a hostile guest would.
+ * its emulated devices and beyond, as a hostile guest would; PV_MODE_SPIN
+ * masks its interrupts and spins for ever, reporting its progress, to show
+ * that its budget bounds what it takes from others; PV_MODE_FP checks that
+ * its FP/SIMD registers survive switches to other guests. Booted by
+ * servers/vmm, x0 is its device tree instead, whose bootargs say
+ * `pv.mode=<n>` (and `pv.seed=<n>` for the FP pattern).
  */
 #ifndef MOAT_PV_H
 #define MOAT_PV_H
@@ -13,6 +18,12 @@
 
 #define PV_MODE_TEST 1
 #define PV_MODE_FUZZ 2
+#define PV_MODE_SPIN 3
+#define PV_MODE_FP 4
+#define PV_FP_ROUNDS 500u
+
+/* Where its RAM starts (pv.ld links it there). */
+#define PV_RAM_IPA 0x40000000ul
 
 /* Where its VMM emulates a device (and so answers MMIO). */
 #define PV_DEVICE_IPA 0x50000000ul
@@ -25,6 +36,10 @@ struct pv_hvc {
 /* hvc #0 with x0-x3 in, x0-x3 out. */
 struct pv_hvc pv_hypercall(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 void pv_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* start.S: the FP/SIMD pattern of `v` into V0-V31 and FPCR; how many differ from it. */
+void pv_fp_fill(uint64_t v);
+uint64_t pv_fp_check(uint64_t v);
 
 /* Exceptions taken at EL1 so far (start.S). */
 extern volatile uint64_t pv_exceptions;

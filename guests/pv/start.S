@@ -45,3 +45,44 @@ pv_vectors:
 	msr	elr_el1, x0
 	ldp	x0, x1, [sp], #16
 	eret
+
+/*
+ * FP/SIMD registers for the FP mode (pv.c): pv_fp_fill(x0) sets V<i> to
+ * (x0 + i, ~(x0 + i)) and FPCR's rounding mode to x0 & 3; pv_fp_check(x0)
+ * returns how many of those 33 values are not what pv_fp_fill(x0) left.
+ */
+	.text
+	.arch	armv8.1-a+fp+simd
+	.global	pv_fp_fill
+pv_fp_fill:
+	.irp	i, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	add	x1, x0, #\i
+	mvn	x2, x1
+	fmov	d\i, x1
+	mov	v\i\().d[1], x2
+	.endr
+	and	x1, x0, #3
+	lsl	x1, x1, #22
+	msr	fpcr, x1
+	ret
+
+	.global	pv_fp_check
+pv_fp_check:
+	mov	x3, #0
+	.irp	i, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	add	x1, x0, #\i
+	mov	x2, v\i\().d[0]
+	cmp	x1, x2
+	cinc	x3, x3, ne
+	mvn	x1, x1
+	mov	x2, v\i\().d[1]
+	cmp	x1, x2
+	cinc	x3, x3, ne
+	.endr
+	and	x1, x0, #3
+	lsl	x1, x1, #22
+	mrs	x2, fpcr
+	cmp	x1, x2
+	cinc	x3, x3, ne
+	mov	x0, x3
+	ret

@@ -6,10 +6,12 @@
 #include "arch/mmu.h"
 #include "arch/timer.h"
 #include "arch/vspace.h"
+#include "cspace.h"
 #include "endpoint.h"
 #include "esr.h"
 #include "irq.h"
 #include "kprintf.h"
+#include "notification.h"
 #include "thread.h"
 
 /* EL1h, interrupts masked: where a guest CPU starts (the VMM sets the PC). */
@@ -315,6 +317,22 @@ static uint64_t console_write(const struct tcb *t, uint64_t ipa, uint64_t len)
 	return MOAT_OK;
 }
 
+/* MOAT_HVC_NOTIFY: the notification channel `id` names in t's own CSpace, signalled. */
+static uint64_t notify(const struct tcb *t, uint64_t id)
+{
+	struct lookup_result r;
+
+	if (id >= MOAT_HVC_CHANNELS)
+		return MOAT_RANGE_ERROR;
+	r = cspace_lookup_cap(&t->cspace.cap, MOAT_GUEST_SLOT_CHANNEL(id));
+	if (r.fault != LOOKUP_OK || r.slot->cap.type != CAP_NOTIFICATION)
+		return MOAT_INVALID_CAPABILITY;
+	if (!(r.slot->cap.rights & MOAT_RIGHT_WRITE))
+		return MOAT_ILLEGAL_OPERATION;
+	notification_signal(cap_ptr(&r.slot->cap), r.slot->cap.data);
+	return MOAT_OK;
+}
+
 /* PSTATE.M of the guest at the exception, and where its vector table takes it. */
 #define MODE_EL0T 0x0
 #define MODE_EL1H 0x5
@@ -424,6 +442,13 @@ static void hypercall(struct tcb *t)
 		return;
 	case MOAT_HVC_CONSOLE_WRITE:
 		t->ctx.x[0] = console_write(t, t->ctx.x[1], t->ctx.x[2]);
+		return;
+	case MOAT_HVC_YIELD:
+		t->ctx.x[0] = MOAT_OK;
+		thread_yield();
+		return;
+	case MOAT_HVC_NOTIFY:
+		t->ctx.x[0] = notify(t, t->ctx.x[1]);
 		return;
 	default:
 		t->fault = (struct fault_state){ .label = MOAT_FAULT_GUEST_HVC };

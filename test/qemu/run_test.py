@@ -25,7 +25,20 @@ def parse_args():
     p.add_argument("--expect-exit", default="0", help="exit status, or 'stop'")
     p.add_argument("--expect", action="append", default=[], help="regex, in order")
     p.add_argument("--extra", action="append", default=[], help="extra QEMU argument")
+    p.add_argument("--same", action="append", default=[], metavar="REGEX",
+                   help="a regex with one group: every match's group must be the same value")
     return p.parse_args()
+
+
+def check_same(patterns, text):
+    """Why the --same patterns fail on the output, or None."""
+    for pattern in patterns:
+        values = re.findall(pattern, text)
+        if not values:
+            return f"no line matches {pattern!r}"
+        if len(set(values)) != 1:
+            return f"{pattern!r} matched different values: {', '.join(values)}"
+    return None
 
 
 class Matcher:
@@ -103,6 +116,9 @@ def run(args):
     if not matcher.done():
         return False, "missing from the serial output (in order):\n  " + \
             "\n  ".join(matcher.missing()), text
+    why = check_same(args.same, text)
+    if why:
+        return False, why, text
     return True, "", text
 
 

@@ -281,3 +281,15 @@ moat_qemu_test(guest_build
            "vmm_test: guest 'alpha': 0 check\\(s\\) failed"
            "root: domain 'alpha' faulted: memory fault at 0x200000000")
 
+# The PV guest under servers/vmm: FP/SIMD registers kept across switches
+# between two guests, and a hostile guest that neither the kernel nor its
+# VMM gives way to (docs/vm.md).
+moat_qemu_test(guest_vmm
+    SYSTEM guest_vmm/system.cmake
+    EXPECT_EXIT stop
+    TIMEOUT 120
+    EXPECT "pv: FP mode, seed [12]: 500 rounds, 0 register\\(s\\) wrong"
+           "pv: FP mode, seed [12]: 500 rounds, 0 register\\(s\\) wrong"
+           "pv: fuzz mode: 100000 steps, [0-9]+ device accesses, [1-9][0-9]* exceptions"
+           "vmm: guest 'fuzz' is off"
+           "root: guest 'fuzz' powered off")

@@ -7,7 +7,9 @@
  * anything else. In test mode the guest checks every hypercall and
  * device path and reports its failures; in fuzz mode it makes 100,000
  * random hypercalls and accesses, and both the kernel and this VMM must
- * still be serving when it powers off.
+ * still be serving when it powers off. Its vCPU thread's CSpace is ours:
+ * channel 7 (MOAT_GUEST_SLOT_CHANNEL(7), slot 9, free in the root's CNode)
+ * holds a notification the test mode signals.
  */
 #include <moat/hypercall.h>
 
@@ -20,6 +22,7 @@
 #define PSCI_SYSTEM_OFF 0x84000008ul
 #define REPORT_FN 0xc600ff10ul
 #define BADGE 3
+#define CHANNEL_BADGE 0x50
 
 __asm__(".section .rodata.pv_image, \"a\"\n"
 	".balign 16\n"
@@ -83,8 +86,16 @@ int main(void *arg)
 	struct answer a = { 0 };
 	bool first = true, off = false;
 
+	moat_cptr_t ntfn;
+	moat_word_t mint[6] = { MOAT_GUEST_SLOT_CHANNEL(7), 64, 0, 64, MOAT_RIGHT_WRITE,
+				CHANNEL_BADGE };
+
 	rs_init(arg);
 	device[1] = 0;
+	ntfn = rs_make(MOAT_OBJ_NOTIFICATION, 0);
+	mint[2] = ntfn;
+	moat_ipc_buffer->caps[0] = MOAT_SLOT_ROOT_CNODE;
+	MOAT_ASSERT_EQ(moat_invoke(MOAT_SLOT_ROOT_CNODE, MOAT_CNODE_MINT, 6, mint, 1, NULL), MOAT_OK);
 	ep = rs_make(MOAT_OBJ_ENDPOINT, 0);
 	reply = rs_make(MOAT_OBJ_REPLY, 0);
 	moat_printf("vmm: PV guest image of %lu bytes, mode %lu\n",
@@ -116,6 +127,8 @@ int main(void *arg)
 	if (PV_VMM_MODE == PV_MODE_TEST) {
 		MOAT_ASSERT_EQ(report[0], 0); /* the guest's failures */
 		MOAT_ASSERT_EQ(report[1], 1); /* the one abort it expected */
+		MOAT_ASSERT_EQ(moat_poll(ntfn), CHANNEL_BADGE); /* its notify, once */
+		moat_printf("vmm: the guest's notify arrived with badge 0x%x\n", CHANNEL_BADGE);
 	} else {
 		MOAT_ASSERT_EQ(report[0], 100000);
 		MOAT_ASSERT(served[0] > 10000 && served[1] + served[2] > 1000 && served[3] > 1000);
