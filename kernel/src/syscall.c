@@ -128,13 +128,13 @@ static struct kerror invoke_sched_control(struct call *c)
 	return e;
 }
 
-static struct kerror invoke_vcpu(struct call *c)
+static struct kerror invoke_vcpu(struct call *c, unsigned *n, moat_word_t *out)
 {
 	struct vcpu_args a;
 	struct kerror e = vcpu_decode(&c->inv, &a);
 
 	if (e.code == MOAT_OK)
-		vcpu_invoke(&a);
+		*n = vcpu_invoke(&a, out);
 	return e;
 }
 
@@ -213,7 +213,7 @@ static void do_invoke(struct tcb *t, uint64_t sysno)
 			e = invoke_sched_control(&c);
 			break;
 		case CAP_VCPU:
-			e = invoke_vcpu(&c);
+			e = invoke_vcpu(&c, &n, out);
 			break;
 		case CAP_NOTIFICATION:
 			if (r.slot->cap.rights & MOAT_RIGHT_WRITE)

@@ -234,14 +234,42 @@ void vcpu_init(void)
 	irq_register(VCPU_VTIMER_INTID, maintenance); /* a running guest's timer: see vcpu_leave */
 }
 
+_Static_assert(sizeof(struct vcpu_regs) == MOAT_VCPU_REG_COUNT * sizeof(uint64_t) &&
+		       offsetof(struct vcpu_regs, cntv_ctl) == MOAT_VCPU_CNTV_CTL * sizeof(uint64_t),
+	       "enum moat_vcpu_reg follows struct vcpu_regs");
+
+static struct kerror decode_register(const struct invocation *inv, struct vcpu_args *a)
+{
+	bool write = inv->label == MOAT_VCPU_WRITE_REGISTER;
+
+	if (inv->length < (write ? 2u : 1u))
+		return kerror(MOAT_TRUNCATED_MESSAGE, "a register (and a value to write)",
+			      write ? 2 : 1, 0, 0);
+	if (inv->mr[0] >= MOAT_VCPU_REG_COUNT)
+		return KERR_RANGE("VCPU register", 0, 0, MOAT_VCPU_REG_COUNT - 1);
+	if (write && inv->mr[0] >= MOAT_VCPU_CNTV_CTL)
+		return kerror(MOAT_ILLEGAL_OPERATION, "the virtual timer is the kernel's to forward",
+			      inv->mr[0], 0, 0);
+	a->reg = (unsigned)inv->mr[0];
+	a->value = write ? inv->mr[1] : 0;
+	return kerror_ok();
+}
+
 struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a)
 {
 	a->label = inv->label;
 	a->vcpu = cap_ptr(&inv->slot->cap);
-	if (inv->label == MOAT_VCPU_RESET)
+	switch (inv->label) {
+	case MOAT_VCPU_RESET:
 		return kerror_ok();
-	if (inv->label != MOAT_VCPU_INJECT_IRQ)
+	case MOAT_VCPU_READ_REGISTER:
+	case MOAT_VCPU_WRITE_REGISTER:
+		return decode_register(inv, a);
+	case MOAT_VCPU_INJECT_IRQ:
+		break;
+	default:
 		return kerror(MOAT_ILLEGAL_OPERATION, "not a VCPU invocation", 0, 0, 0);
+	}
 	if (inv->length < 2)
 		return kerror(MOAT_TRUNCATED_MESSAGE, "InjectIRQ takes an INTID and a priority", 2,
 			      0, 0);
@@ -273,12 +301,24 @@ static void reset(struct vcpu *v)
 	}
 }
 
-void vcpu_invoke(const struct vcpu_args *a)
+unsigned vcpu_invoke(const struct vcpu_args *a, moat_word_t *out)
 {
-	if (a->label == MOAT_VCPU_RESET)
+	switch (a->label) {
+	case MOAT_VCPU_RESET:
 		reset(a->vcpu);
-	else
+		return 0;
+	case MOAT_VCPU_READ_REGISTER:
+		sync_el1(a->vcpu); /* the invoker runs: the vCPU is out, its registers may not be */
+		out[0] = *vcpu_reg(&a->vcpu->regs, a->reg);
+		return 1;
+	case MOAT_VCPU_WRITE_REGISTER:
+		sync_el1(a->vcpu);
+		*vcpu_reg(&a->vcpu->regs, a->reg) = a->value;
+		return 0;
+	default:
 		make_pending(a->vcpu, a->intid, a->priority);
+		return 0;
+	}
 }
 
 /* The kernel address of a guest byte range within one mapped page, or NULL. */

@@ -75,14 +75,19 @@ void vcpu_timer_release(uint64_t now);
  * VCPU_InjectIRQ: MR0 the virtual INTID (< 1020), MR1 its priority (0-255).
  * VCPU_Reset: the CPU as at power-on (EL1 and FP registers, timer, virtual
  * interrupts), its thread's registers zero, EL1h with interrupts masked.
+ * VCPU_ReadRegister: MR0 an enum moat_vcpu_reg; VCPU_WriteRegister: MR0
+ * the register (not the timer's), MR1 its value.
  */
 struct vcpu_args {
 	moat_word_t label;
 	struct vcpu *vcpu;
+	unsigned reg;
+	uint64_t value;
 	uint32_t intid;
 	uint8_t priority;
 };
 struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a);
-void vcpu_invoke(const struct vcpu_args *a);
+/* The words of its reply (a register's value) in out[]; how many. */
+unsigned vcpu_invoke(const struct vcpu_args *a, moat_word_t *out);
 
 #endif

@@ -84,6 +84,22 @@ enum moat_invocation {
 
 	MOAT_VCPU_INJECT_IRQ = 70, /* virtual INTID, priority: pending for the guest */
 	MOAT_VCPU_RESET = 71,      /* the vCPU as at power-on; its thread's registers zero */
+	MOAT_VCPU_READ_REGISTER = 72,  /* enum moat_vcpu_reg: its value */
+	MOAT_VCPU_WRITE_REGISTER = 73, /* enum moat_vcpu_reg, value (not the timer's) */
+};
+
+/*
+ * A vCPU's EL1 registers for VCPU_ReadRegister/WriteRegister (its x0-x30,
+ * SP_EL0, PC and PSTATE are its thread's: TCB_ReadRegisters). The virtual
+ * timer's two are read-only: the kernel forwards that timer.
+ */
+enum moat_vcpu_reg {
+	MOAT_VCPU_SCTLR, MOAT_VCPU_CPACR, MOAT_VCPU_TTBR0, MOAT_VCPU_TTBR1, MOAT_VCPU_TCR,
+	MOAT_VCPU_ESR, MOAT_VCPU_AFSR0, MOAT_VCPU_AFSR1, MOAT_VCPU_FAR, MOAT_VCPU_MAIR,
+	MOAT_VCPU_AMAIR, MOAT_VCPU_VBAR, MOAT_VCPU_CONTEXTIDR, MOAT_VCPU_CNTKCTL, MOAT_VCPU_SPSR,
+	MOAT_VCPU_ELR, MOAT_VCPU_SP_EL1, MOAT_VCPU_PAR, MOAT_VCPU_TPIDR_EL1, MOAT_VCPU_TPIDRRO,
+	MOAT_VCPU_CSSELR, MOAT_VCPU_CNTV_CTL, MOAT_VCPU_CNTV_CVAL,
+	MOAT_VCPU_REG_COUNT,
 };
 
 /* Frame attributes for MOAT_FRAME_MAP. */

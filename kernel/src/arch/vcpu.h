@@ -14,6 +14,12 @@ struct vcpu_regs {
 	uint64_t cntv_ctl, cntv_cval; /* the guest's EL1 virtual timer */
 };
 
+/* The registers in enum moat_vcpu_reg order (moat/object.h). */
+static inline uint64_t *vcpu_reg(struct vcpu_regs *r, unsigned i)
+{
+	return (uint64_t *)r + i;
+}
+
 /* A vCPU's FP/SIMD registers: V0-V31 (two words each), then FPCR and FPSR. */
 struct vcpu_fp {
 	uint64_t v[64];

@@ -52,9 +52,39 @@ __asm__(".section .text.guest, \"ax\"\n"
 	".text\n");
 extern const char guest_start[], guest_end[];
 
+static moat_word_t read_register(moat_cptr_t vcpu, moat_word_t reg)
+{
+	moat_word_t v[3] = { 0 }; /* moat_invoke's results: up to three words */
+
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_READ_REGISTER, 1, &reg, 0, v), MOAT_OK);
+	return v[0];
+}
+
+/* Its EL1 registers as the VMM reads them: what the guest itself saw. */
+static void check_registers(moat_cptr_t vcpu, moat_word_t esr, moat_word_t far)
+{
+	moat_word_t w[2] = { MOAT_VCPU_TPIDR_EL1, 0x5eed }, vbar = read_register(vcpu, MOAT_VCPU_VBAR);
+
+	MOAT_ASSERT_EQ(read_register(vcpu, MOAT_VCPU_ESR), esr);
+	MOAT_ASSERT_EQ(read_register(vcpu, MOAT_VCPU_FAR), far);
+	MOAT_ASSERT(vbar > GUEST_RAM && vbar < GUEST_RAM + 4096 && vbar % 2048 == 0);
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 2, w, 0, NULL), MOAT_OK);
+	MOAT_ASSERT_EQ(read_register(vcpu, MOAT_VCPU_TPIDR_EL1), 0x5eed);
+	w[0] = MOAT_VCPU_REG_COUNT;
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_READ_REGISTER, 1, w, 0, NULL), MOAT_RANGE_ERROR);
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 2, w, 0, NULL), MOAT_RANGE_ERROR);
+	w[0] = MOAT_VCPU_CNTV_CTL;
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 2, w, 0, NULL),
+		       MOAT_ILLEGAL_OPERATION);
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 1, w, 0, NULL),
+		       MOAT_TRUNCATED_MESSAGE);
+	moat_printf("guest: its EL1 registers read by the VMM (VBAR 0x%lx), one written; "
+		    "bad ones refused\n", (unsigned long)vbar);
+}
+
 int main(void *arg)
 {
-	moat_cptr_t ep, reply;
+	moat_cptr_t ep, reply, vcpu;
 	struct moat_regs r;
 	moat_word_t pc;
 
@@ -62,7 +92,7 @@ int main(void *arg)
 	ep = rs_make(MOAT_OBJ_ENDPOINT, 0);
 	reply = rs_make(MOAT_OBJ_REPLY, 0);
 	/* Above us: it runs until its first message for us. */
-	guest_start_vcpu(ep, guest_start, guest_end, VCPU_BADGE, 120, true, NULL);
+	guest_start_vcpu(ep, guest_start, guest_end, VCPU_BADGE, 120, true, &vcpu);
 
 	/* Its CPU's features are ours to say: the ID register read comes here. */
 	r = (struct moat_regs){ .x0 = ep, .x6 = reply };
@@ -133,6 +163,7 @@ int main(void *arg)
 	MOAT_ASSERT_EQ(r.mr[3], pc);
 	moat_printf("guest: abort injected, taken at its EL1 vector (ESR 0x%lx, FAR 0x%lx)\n",
 		    r.mr[1], r.mr[2]);
+	check_registers(vcpu, r.mr[1], r.mr[2]);
 	moat_printf("KTEST PASS\n");
 	return 0;
 }
