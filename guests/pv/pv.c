@@ -161,6 +161,30 @@ static void fp_mode(uint64_t seed)
 		 wrong);
 }
 
+/*
+ * The cost of switching to another guest and back: yields, timed, with
+ * this guest's FP registers in use (its own pattern, and one FP
+ * instruction right after each yield) or never touched.
+ */
+static void switch_mode(bool fp)
+{
+	uint64_t best = ~0ul, sum = 0, wrong = 0;
+
+	for (uint64_t round = 0; round < PV_SWITCH_ROUNDS; round++) {
+		uint64_t t;
+
+		if (fp)
+			pv_fp_fill(round);
+		t = pv_switch_sample(fp);
+		if (fp)
+			wrong += pv_fp_check(round); /* kept across the switches, too */
+		best = t < best ? t : best;
+		sum += t;
+	}
+	/* x3: whether it used FP, and how many of its registers came back wrong. */
+	pv_hypercall(PV_REPORT_SWITCH, best, sum, fp | wrong << 1);
+}
+
 /* Interrupts masked, never yielding: only its budget stops it. */
 static void spin_mode(void)
 {
@@ -221,4 +245,6 @@ void pv_main(uint64_t mode)
 		spin_mode();
 	else if (mode == PV_MODE_FP)
 		fp_mode(seed);
+	else if (mode == PV_MODE_SWITCH_FP || mode == PV_MODE_SWITCH_NOFP)
+		switch_mode(mode == PV_MODE_SWITCH_FP);
 }

@@ -13,6 +13,7 @@
 #ifndef MOAT_PV_H
 #define MOAT_PV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,10 @@
 #define PV_MODE_SPIN 3
 #define PV_MODE_FP 4
 #define PV_FP_ROUNDS 500u
+#define PV_MODE_SWITCH_FP 5   /* the switch benchmark, using FP every round */
+#define PV_MODE_SWITCH_NOFP 6 /* the same without ever touching FP */
+#define PV_SWITCH_ROUNDS 200u
+#define PV_REPORT_SWITCH 0xc600ff20ul /* to its VMM: smallest sample, sum */
 
 /* Where its RAM starts (pv.ld links it there). */
 #define PV_RAM_IPA 0x40000000ul
@@ -40,6 +45,8 @@ void pv_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* start.S: the FP/SIMD pattern of `v` into V0-V31 and FPCR; how many differ from it. */
 void pv_fp_fill(uint64_t v);
 uint64_t pv_fp_check(uint64_t v);
+/* Instructions across a yield (and one FP instruction after it, if `fp`). */
+uint64_t pv_switch_sample(uint64_t fp);
 
 /* Exceptions taken at EL1 so far (start.S). */
 extern volatile uint64_t pv_exceptions;

@@ -86,3 +86,24 @@ pv_fp_check:
 	cinc	x3, x3, ne
 	mov	x0, x3
 	ret
+
+/*
+ * One sample of the switch benchmark (pv.c): the cycle counter (which
+ * counts instructions under -icount) across a yield hypercall to the other
+ * guest and, if x0 is not 0, one FP instruction after it.
+ */
+	.global	pv_switch_sample
+pv_switch_sample:
+	movz	x1, #0x0002
+	movk	x1, #0xc600, lsl #16	/* MOAT_HVC_YIELD */
+	mov	x5, x0
+	isb
+	mrs	x6, pmccntr_el0
+	mov	x0, x1
+	hvc	#0
+	cbz	x5, 1f
+	fmov	x3, d0
+1:	isb
+	mrs	x7, pmccntr_el0
+	sub	x0, x7, x6
+	ret

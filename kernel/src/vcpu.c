@@ -136,6 +136,17 @@ static bool timer_irq_outstanding(const struct vcpu *v)
 	return false;
 }
 
+/* The FP/SIMD registers become v's (FP untrapped at EL2 already). */
+static void fp_take(struct vcpu *v)
+{
+	if (fp_vcpu == v)
+		return;
+	if (fp_vcpu)
+		arch_fp_save(&fp_vcpu->fp);
+	arch_fp_load(&v->fp);
+	fp_vcpu = v;
+}
+
 bool vcpu_enter(struct tcb *t)
 {
 	const struct cap *gs = &t->vspace.cap;
@@ -162,14 +173,14 @@ bool vcpu_enter(struct tcb *t)
 		arch_vcpu_load_el1(&v->regs);
 		hw_vcpu = v;
 	}
-	arch_vcpu_enter(&v->regs, kva_to_pa(cap_ptr(gs)), (uint16_t)gs->extra);
+#ifdef MOAT_FP_LAZY
+	/* Its FP trapped unless it holds the registers: its first FP instruction takes them. */
+	arch_vcpu_enter(&v->regs, kva_to_pa(cap_ptr(gs)), (uint16_t)gs->extra, fp_vcpu == v);
+#else
 	/* FP/SIMD moves only when another vCPU used it last: eager, by owner. */
-	if (fp_vcpu != v) {
-		if (fp_vcpu)
-			arch_fp_save(&fp_vcpu->fp);
-		arch_fp_load(&v->fp);
-		fp_vcpu = v;
-	}
+	arch_vcpu_enter(&v->regs, kva_to_pa(cap_ptr(gs)), (uint16_t)gs->extra, true);
+	fp_take(v);
+#endif
 	return true;
 }
 
@@ -535,6 +546,11 @@ void vcpu_handle_exit(struct tcb *t, uint64_t esr)
 	case ESR_EC_SYSREG:
 		sysreg(t, esr);
 		return;
+	case ESR_EC_FP: /* lazy switching: the guest's first FP instruction since it lost them */
+		arch_fp_untrap();
+		fp_take(t->vcpu);
+		arch_fp_trap(); /* until it is entered again: whoever runs next may be native */
+		return; /* the instruction runs again, untrapped */
 	default:
 		t->fault = (struct fault_state){ .label = MOAT_FAULT_USER_EXCEPTION,
 						 .mr = { t->ctx.pc, 0, esr, 0 } };

@@ -293,3 +293,22 @@ moat_qemu_test(guest_vmm
            "pv: fuzz mode: 100000 steps, [0-9]+ device accesses, [1-9][0-9]* exceptions"
            "vmm: guest 'fuzz' is off"
            "root: guest 'fuzz' powered off")
+
+# FP/SIMD switching between guests, eager by owner (the kernel's) and lazy
+# (a kernel built with MOAT_FP_LAZY): docs/vm.md compares the figures.
+foreach(strategy eager lazy)
+  if(strategy STREQUAL lazy)
+    set(kernel moat_kernel_fp_lazy)
+  else()
+    set(kernel moat_kernel)
+  endif()
+  moat_qemu_test(guest_switch_${strategy}
+      ROOTSERVER_SOURCES guest/switch_bench.c guest/guest_common.c
+      KERNEL ${kernel}
+      QEMU_ARGS -icount shift=0
+      LABEL bench
+      TIMEOUT 300
+      EXPECT "BENCH guest_switch_fp_fp_${strategy} [0-9]+ instructions"
+             "BENCH guest_switch_fp_nofp_${strategy} [0-9]+ instructions"
+             "bench: done")
+endforeach()

@@ -112,14 +112,26 @@ void arch_vcpu_save_el1(struct vcpu_regs *r)
 	r->csselr = sysreg_read(csselr_el1);
 }
 
-void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid)
+void arch_fp_untrap(void)
+{
+	sysreg_write(cptr_el2, CPTR_FPEN);
+	isb();
+}
+
+void arch_fp_trap(void)
+{
+	sysreg_write(cptr_el2, 0);
+	isb();
+}
+
+void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid, bool fp)
 {
 	sysreg_write(tpidrro_el0, r->tpidrro);
 	sysreg_write(cntv_cval_el02, r->cntv_cval);
 	sysreg_write(cntv_ctl_el02, r->cntv_ctl);
 	sysreg_write(vttbr_el2, stage2_root.bits | (uint64_t)vmid << 48);
 	sysreg_write(hcr_el2, HCR_GUEST);
-	sysreg_write(cptr_el2, CPTR_FPEN);
+	sysreg_write(cptr_el2, fp ? CPTR_FPEN : 0);
 	isb();
 }
 

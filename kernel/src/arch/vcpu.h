@@ -79,14 +79,16 @@ void arch_vcpu_save_el1(struct vcpu_regs *r);
  * TPIDRRO_EL0. Out: those saved, the timer off, TPIDRRO_EL0 cleared (EL0
  * can read it), native traps.
  */
-void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid);
+void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid, bool fp);
 void arch_vcpu_exit(struct vcpu_regs *r);
 
 /*
  * The FP/SIMD registers, into and out of the hardware (fp.S, the only
- * kernel code that touches them). Only between arch_vcpu_enter and the
- * next exit, when the guest's FP is not trapped.
+ * kernel code that touches them): after arch_vcpu_enter with `fp` (the
+ * guest's FP not trapped) or arch_fp_untrap, before the next exit.
  */
+void arch_fp_untrap(void);
+void arch_fp_trap(void);
 void arch_fp_save(struct vcpu_fp *fp);
 void arch_fp_load(const struct vcpu_fp *fp);
 
