@@ -174,15 +174,25 @@ void arch_vcpu_save_el1(struct vcpu_regs *r)
 	abort();
 }
 
-void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid)
+void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vmid, bool fp)
 {
-	(void)r, (void)stage2_root, (void)vmid;
+	(void)r, (void)stage2_root, (void)vmid, (void)fp;
 	abort();
 }
 
 void arch_vcpu_exit(struct vcpu_regs *r)
 {
 	(void)r;
+	abort();
+}
+
+void arch_fp_untrap(void)
+{
+	abort();
+}
+
+void arch_fp_trap(void)
+{
 	abort();
 }
 
