@@ -102,8 +102,19 @@ static inline bool pv_virtq_notify_needed(bool event_idx, const uint16_t *event,
 	return old != now && (pv_load_relaxed16(flags) & suppress) == 0;
 }
 
+/* The cache line size shared layouts, wide copies and prefetch hints assume. */
+#define PV_CACHE_LINE 64u
+
 /* Word access to bytes of any type: may_alias keeps strict aliasing out of it. */
 typedef uint64_t __attribute__((may_alias)) pv_word_t;
+
+/*
+ * Sixteen bytes moved as one unit: one SSE register on x86-64, a pair of
+ * general registers (LDP/STP) on AArch64, where libpv has no FP/SIMD.
+ */
+typedef struct {
+	uint64_t w[2];
+} __attribute__((may_alias)) pv_pair_t;
 
 /* Copy n bytes out of shared memory into private memory, reading each byte once. */
 static inline void pv_copy_from_shared(void *dst, const void *src, size_t n)
@@ -113,15 +124,30 @@ static inline void pv_copy_from_shared(void *dst, const void *src, size_t n)
 		pv_word_t *d = dst;
 
 		/*
-		 * Plain loads, each word once, fenced off by compiler barriers:
+		 * Plain loads, each byte once, fenced off by compiler barriers:
 		 * nothing before or after may be merged with them, and callers
 		 * only ever look at the private copy (the Xen RING_COPY_REQUEST
-		 * rule). Unlike volatile, this lets the compiler copy in wide
-		 * blocks.
+		 * rule). Copies of more than a cache line load sixteen bytes at
+		 * a time: a batch of entries is mostly cache misses on lines
+		 * the peer wrote, and wider loads keep more of those lines in
+		 * flight. A line or less is loaded word by word: pair loads
+		 * measured slower for single 64-byte entries
+		 * (docs/performance.md, "libpv").
 		 */
 		__asm__ volatile("" ::: "memory");
-		for (size_t i = 0; i < n / 8; i++)
-			d[i] = s[i];
+		if (n > PV_CACHE_LINE) {
+			const pv_pair_t *sp = src;
+			pv_pair_t *dp = dst;
+			size_t i;
+
+			for (i = 0; i < n / 16; i++)
+				dp[i] = sp[i];
+			if (n & 8)
+				d[2 * i] = s[2 * i];
+		} else {
+			for (size_t i = 0; i < n / 8; i++)
+				d[i] = s[i];
+		}
 		__asm__ volatile("" ::: "memory");
 		return;
 	}
@@ -132,6 +158,9 @@ static inline void pv_copy_from_shared(void *dst, const void *src, size_t n)
 		d[i] = s[i];
 }
 
+/* Copies into shared memory of at least this many bytes store pairs of words. */
+#define PV_COPY_PAIR_STORES_MIN 256u
+
 /* Copy n bytes of private memory into shared memory, writing each byte once. */
 static inline void pv_copy_to_shared(void *dst, const void *src, size_t n)
 {
@@ -139,9 +168,31 @@ static inline void pv_copy_to_shared(void *dst, const void *src, size_t n)
 		pv_word_t *d = dst;
 		const pv_word_t *s = src;
 
+		/*
+		 * Word loads: callers fill their entries word by word, and a
+		 * wider load of words just stored cannot be forwarded from the
+		 * store buffer. Long copies store pairs of words (fewer stores,
+		 * which bound a producer of large batches); short ones store
+		 * words, because with pair stores the benchmark's one-entry
+		 * and small-batch producers ran 5-7 times slower (measured,
+		 * docs/performance.md, "libpv").
+		 */
 		__asm__ volatile("" ::: "memory");
-		for (size_t i = 0; i < n / 8; i++)
-			d[i] = s[i];
+		if (n >= PV_COPY_PAIR_STORES_MIN) {
+			pv_pair_t *dp = dst;
+			size_t i;
+
+			for (i = 0; i < n / 16; i++) {
+				pv_pair_t t = {{s[2 * i], s[2 * i + 1]}};
+
+				dp[i] = t;
+			}
+			if (n & 8)
+				d[2 * i] = s[2 * i];
+		} else {
+			for (size_t i = 0; i < n / 8; i++)
+				d[i] = s[i];
+		}
 		__asm__ volatile("" ::: "memory");
 		return;
 	}
@@ -150,6 +201,31 @@ static inline void pv_copy_to_shared(void *dst, const void *src, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		d[i] = s[i];
+}
+
+/*
+ * Prefetch hints for shared memory. A hint starts moving a cache line to
+ * this core before the copy that reads or writes it; it loads nothing into
+ * registers and cannot fault, so the copy stays the only read of the shared
+ * bytes (copy once) and no value the peer writes can steer anything. The
+ * write hint asks for the line in an exclusive state, so the stores that
+ * follow do not each wait for the peer's copy to be invalidated.
+ */
+static inline void pv_prefetch_read(const void *p)
+{
+	__builtin_prefetch(p, 0, 3);
+}
+
+static inline void pv_prefetch_write(void *p)
+{
+#if defined(__x86_64__)
+	/* GCC emits PREFETCHW for __builtin_prefetch only with -mprfchw, which
+	 * no x86-64 baseline includes; every x86-64 host libpv's tests run on
+	 * has it (Intel since Broadwell, AMD since the K6-2). */
+	__asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
+#else
+	__builtin_prefetch(p, 1, 3); /* AArch64: PRFM PSTL1KEEP */
+#endif
 }
 
 /* Zero private memory (no libc memset in freestanding builds). */

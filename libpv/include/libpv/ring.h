@@ -52,6 +52,7 @@ struct pv_ring_producer {
 	uint32_t cons_seen; /* last checked value of the consumer's index */
 	uint32_t kicked;    /* prod when the producer last decided on a notification */
 	uint32_t broken;
+	uint32_t prefetch_max; /* slots hinted past a batch, at most (see ring.c) */
 };
 
 /* Private state of the consumer side; never in shared memory. */
@@ -64,6 +65,8 @@ struct pv_ring_consumer {
 	uint32_t prod_seen; /* last checked value of the producer's index */
 	uint32_t kicked;    /* cons when the consumer last decided on a notification */
 	uint32_t broken;
+	uint32_t prefetch_max; /* slots hinted past a batch, or the batch's length */
+	uint32_t hinted;       /* slots before it have had a prefetch hint */
 };
 
 /*
