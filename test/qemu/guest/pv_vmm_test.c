@@ -14,6 +14,7 @@
 #include <moat/hypercall.h>
 
 #include "guest_common.h"
+#include "pv_image.h"
 
 #define PV_MODE_TEST 1
 #define PV_DEVICE_IPA 0x50000000ul
@@ -24,15 +25,6 @@
 #define BADGE 3
 #define CHANNEL_BADGE 0x50
 
-__asm__(".section .rodata.pv_image, \"a\"\n"
-	".balign 16\n"
-	".global pv_image_start\n"
-	".global pv_image_end\n"
-	"pv_image_start:\n"
-	".incbin \"" MOAT_PV_GUEST_BIN "\"\n"
-	"pv_image_end:\n"
-	".text\n");
-extern const char pv_image_start[], pv_image_end[];
 
 static uint32_t device[PV_DEVICE_SIZE / 4];
 static moat_word_t report[3];

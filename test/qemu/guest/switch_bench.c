@@ -11,6 +11,7 @@
 #include <moat/hypercall.h>
 
 #include "guest_common.h"
+#include "pv_image.h"
 
 #define PV_MODE_SWITCH_FP 5
 #define PV_MODE_SWITCH_NOFP 6
@@ -18,15 +19,6 @@
 #define PV_SWITCH_ROUNDS 200
 #define PSCI_SYSTEM_OFF 0x84000008ul
 
-__asm__(".section .rodata.pv_image, \"a\"\n"
-	".balign 16\n"
-	".global pv_image_start\n"
-	".global pv_image_end\n"
-	"pv_image_start:\n"
-	".incbin \"" MOAT_PV_GUEST_BIN "\"\n"
-	"pv_image_end:\n"
-	".text\n");
-extern const char pv_image_start[], pv_image_end[];
 
 /* Serves both guests until both are off; the FP-using guest's report in best/sum. */
 static void serve(moat_cptr_t ep, moat_cptr_t reply, moat_word_t *best, moat_word_t *sum)
