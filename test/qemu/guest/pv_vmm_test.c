@@ -25,7 +25,6 @@
 #define BADGE 3
 #define CHANNEL_BADGE 0x50
 
-
 static uint32_t device[PV_DEVICE_SIZE / 4];
 static moat_word_t report[3];
 static unsigned long served[4]; /* hypercalls, device reads, device writes, aborts */

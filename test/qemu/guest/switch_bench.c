@@ -19,7 +19,6 @@
 #define PV_SWITCH_ROUNDS 200
 #define PSCI_SYSTEM_OFF 0x84000008ul
 
-
 /* Serves both guests until both are off; the FP-using guest's report in best/sum. */
 static void serve(moat_cptr_t ep, moat_cptr_t reply, moat_word_t *best, moat_word_t *sum)
 {
