@@ -297,14 +297,6 @@ function(moat_system)
   moat_program(${A_NAME}_root SOURCES ${MOAT_SYSTEM_ROOT_SOURCES} ${data})
   target_include_directories(${A_NAME}_root PRIVATE ${MOAT_SYSTEM_ROOT_DIR}
       ${MOAT_SYSTEM_KERNEL_DIR}/src ${MOAT_SYSTEM_KERNEL_DIR}/arch/aarch64)
-  moat_kernel_image(${A_NAME} ROOTSERVER ${A_NAME}_root PROGRAMS ${programs})
-  if(files)
-    # moat_kernel_image packs program targets; the guests' files join the
-    # same archive in a second step of its command (and rebuild it when
-    # they change).
-    add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}_programs.bin APPEND
-        COMMAND Python3::Interpreter ${MOAT_CMAKE_DIR}/pack_programs.py
-                --add ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}_programs.bin ${files}
-        DEPENDS ${file_paths})
-  endif()
+  moat_kernel_image(${A_NAME} ROOTSERVER ${A_NAME}_root PROGRAMS ${programs}
+      FILES ${files})
 endfunction()
