@@ -3,7 +3,6 @@
  * scrubbed RAM and the pristine kernel and initrd the root server gave us,
  * so nothing of a previous run survives a reset.
  */
-#include "devtree.h"
 #include "layout.h"
 #include "vmm.h"
 
@@ -43,18 +42,14 @@ void vmm_stop(struct vmm *vm)
 static const char *load(struct vmm *vm, const struct layout *l)
 {
 	const struct moat_vmm_info *g = vm->info;
-	struct devtree_config dt;
 
 	copy(vm->ram + (l->kernel_ipa - g->ram_ipa), vm->files + g->kernel_offset, g->kernel_size);
 	if (g->initrd_size)
 		copy(vm->ram + (l->initrd_ipa - g->ram_ipa), vm->files + g->initrd_offset,
 		     g->initrd_size);
-	devtree_config_default(&dt, (unsigned)g->vcpus, 0, g->ram_size);
-	dt.ram_base = g->ram_ipa;
-	dt.bootargs = g->bootargs;
-	dt.initrd_start = l->initrd_ipa;
-	dt.initrd_end = l->initrd_end;
-	if (!devtree_build(vm->ram + (l->dtb_ipa - g->ram_ipa), LAYOUT_DTB_MAX, &dt))
+	vm->dt.initrd_start = l->initrd_ipa;
+	vm->dt.initrd_end = l->initrd_end;
+	if (!devtree_build(vm->ram + (l->dtb_ipa - g->ram_ipa), LAYOUT_DTB_MAX, &vm->dt))
 		return "its device tree does not fit";
 	return NULL;
 }

@@ -68,7 +68,7 @@ static void deliver(void)
 	unsigned vcpu, intid;
 	uint8_t prio;
 
-	vgic_set_level(&vm.gic, 0, VMM_UART_INTID, pl011_irq_level(&vm.uart));
+	vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.uart_spi), pl011_irq_level(&vm.uart));
 	while (vgic_next(&vm.gic, &vcpu, &intid, &prio)) {
 		moat_word_t args[2] = { intid, prio };
 
@@ -120,14 +120,14 @@ static struct answer mmio(const moat_word_t *mr)
 	uint64_t ipa = mr[0], v = mr[2];
 	unsigned size = MOAT_MMIO_SIZE(mr[1]);
 	bool write = mr[1] & MOAT_MMIO_WRITE, ok = false;
-	uint64_t redist = VGIC_REDIST_STRIDE * vm.gic.vcpus;
+	const struct devtree_config *dt = &vm.dt;
 
-	if (ipa - VMM_GICD_IPA < VGIC_DIST_SIZE)
-		ok = vgic_dist_access(&vm.gic, ipa - VMM_GICD_IPA, size, write, &v);
-	else if (ipa - VMM_GICR_IPA < redist)
-		ok = vgic_redist_access(&vm.gic, ipa - VMM_GICR_IPA, size, write, &v);
-	else if (ipa - VMM_UART_IPA < VMM_UART_SIZE)
-		ok = pl011_access(&vm.uart, ipa - VMM_UART_IPA, size, write, &v);
+	if (ipa - dt->gicd_base < dt->gicd_size)
+		ok = vgic_dist_access(&vm.gic, ipa - dt->gicd_base, size, write, &v);
+	else if (ipa - dt->gicr_base < dt->gicr_size)
+		ok = vgic_redist_access(&vm.gic, ipa - dt->gicr_base, size, write, &v);
+	else if (ipa - dt->uart_base < dt->uart_size)
+		ok = pl011_access(&vm.uart, ipa - dt->uart_base, size, write, &v);
 	if (!ok)
 		return inject_abort; /* outside RAM and every device, or a bad access */
 	deliver();
@@ -224,7 +224,9 @@ int main(void *arg)
 		for (;;)
 			moat_yield();
 	}
-	vgic_init(&vm.gic, 1);
+	devtree_config_default(&vm.dt, (unsigned)vm.info->vcpus, 0, vm.info->ram_size);
+	vm.dt.ram_base = vm.info->ram_ipa;
+	vm.dt.bootargs = vm.info->bootargs;
 	pl011_init(&vm.uart, console_out, &vm);
 	if ((err = vmm_boot(&vm))) {
 		moat_printf("vmm: guest '%s' not started: %s\n", vm.info->guest, err);

@@ -9,20 +9,18 @@
 #include <moat/runtime.h>
 #include <moat/vmm.h>
 
+#include "devtree.h"
 #include "pl011.h"
 #include "vgic.h"
 
-/* The guest's physical map (devtree.h has the same as defaults). */
-#define VMM_GICD_IPA 0x08000000ull
-#define VMM_GICR_IPA 0x080a0000ull
-#define VMM_UART_IPA 0x09000000ull
-#define VMM_UART_SIZE 0x1000ull
-#define VMM_UART_INTID 33
+/* SPIs are INTIDs from 32 (the device tree numbers them from 0). */
+#define VMM_SPI_INTID(spi) (32u + (spi))
 
 struct vmm {
 	const struct moat_vmm_info *info;
 	uint8_t *ram;         /* the guest's RAM in our space */
 	const uint8_t *files; /* its kernel and initrd */
+	struct devtree_config dt; /* the guest's physical map: its tree and our MMIO dispatch */
 	struct vgic gic;
 	struct pl011 uart;
 	bool line_start;      /* the console is at the start of a line */
