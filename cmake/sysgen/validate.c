@@ -13,6 +13,7 @@
 #define BUDGET_MIN_US	   100
 #define PERIOD_MAX_US	   3600000000ull /* 1 h */
 #define GUEST_PRIORITY_MAX 254		 /* its VMM runs at priority + 1 */
+#define GUEST_VCPUS_MAX	   8		/* moat/vmm.h: MOAT_VMM_MAX_VCPUS */
 #define GUEST_BLOCK	   (2ull << 20) /* guest RAM and the VMM's copies of its files: 2 MiB frames */
 #define GUEST_NAME_MAX	   24		/* "<name>.kernel" fits the archive's names */
 #define PROGRAM_NAME_MAX   31		/* moat/bootinfo.h: MOAT_PROGRAM_NAME_MAX - 1 */
@@ -313,10 +314,10 @@ static void check_guest(const struct desc_decl *g, struct diag *d)
 	check_guest_memory(g, d);
 	if (vcpus == 0)
 		diag_error(d, g->where, "guest '%s': vcpus is 0; a guest needs one", g->name);
-	else if (vcpus > 1)
+	else if (vcpus > GUEST_VCPUS_MAX)
 		diag_error(d, g->where,
-			   "guest '%s': vcpus %llu: more than one vCPU is not supported yet",
-			   g->name, vcpus);
+			   "guest '%s': vcpus %llu: at most %d (the emulated GIC's redistributors)",
+			   g->name, vcpus, GUEST_VCPUS_MAX);
 	if (prio > GUEST_PRIORITY_MAX)
 		diag_error(
 			d, g->where,

@@ -45,6 +45,25 @@ reboot)
 	say "reboot"
 	reboot -f
 	;;
+smp)
+	# Every CPU up (PSCI CPU_ON), each running a process pinned to it,
+	# one taken off and brought back (CPU_OFF, then CPU_ON again).
+	say "cpus online: $(cat /sys/devices/system/cpu/online), nproc $(nproc)"
+	for cpu in $(seq 0 $(($(nproc) - 1))); do
+		# Field 39 of /proc/self/stat: the CPU the pinned shell runs on.
+		ran=$(taskset -c "$cpu" sh -c 'read -r l </proc/self/stat; set -- $l; shift 38; echo $1')
+		say "pinned to cpu $cpu, ran on cpu $ran"
+	done
+	echo 0 >/sys/devices/system/cpu/cpu1/online
+	say "cpu1 offline: online $(cat /sys/devices/system/cpu/online)"
+	echo 1 >/sys/devices/system/cpu/cpu1/online
+	say "cpu1 back: online $(cat /sys/devices/system/cpu/online)"
+	grep -E '^ *IPI[01]:' /proc/interrupts | while read -r line; do
+		say "ipi: $line"
+	done
+	say "reboot"
+	reboot -f
+	;;
 abort)
 	# Outside RAM and every device the VMM emulates: the load must fault.
 	devmem 0x20000000 32

@@ -7,6 +7,14 @@
 #include "fmt.h"
 
 #define PSCI_VERSION 0x84000000ul
+#define PSCI_CPU_ON 0xc4000003ul
+#define PSCI_AFFINITY_INFO 0xc4000004ul
+#define PSCI_INVALID_PARAMETERS (~1ul) /* -2 */
+#define PSCI_ALREADY_ON (~3ul)         /* -4 */
+#define PSCI_INVALID_ADDRESS (~8ul)    /* -9 */
+#define AFFINITY_ON 0ul
+#define AFFINITY_OFF 1ul
+#define SMP_WAIT_ROUNDS 100000u /* yields before giving up on the other vCPU */
 #define FUZZ_STEPS 100000
 #define REPORT_FN 0xc600ff10ul /* for its VMM: the results of a run */
 
@@ -226,6 +234,75 @@ static uint64_t devtree_digit(const uint8_t *dtb, const char *key)
 	return 0;
 }
 
+static volatile uint64_t smp_up, smp_go, smp_context, smp_mpidr;
+
+/* vCPU 1, started by CPU_ON: reports what it was given, waits, returns to CPU_OFF. */
+void pv_secondary(uint64_t context)
+{
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	pv_print("pv: vCPU up with context 0x%lx, MPIDR 0x%lx\n", context, mpidr);
+	smp_context = context;
+	smp_mpidr = mpidr;
+	smp_up = smp_up + 1;
+	for (unsigned i = 0; i < SMP_WAIT_ROUNDS && !smp_go; i++)
+		pv_hypercall(MOAT_HVC_YIELD, 0, 0, 0);
+	smp_go = 0;
+}
+
+static uint64_t affinity(uint64_t target, uint64_t level)
+{
+	return pv_hypercall(PSCI_AFFINITY_INFO, target, level, 0).x0;
+}
+
+static uint64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context)
+{
+	return pv_hypercall(PSCI_CPU_ON, target, entry, context).x0;
+}
+
+/* Yields until `*word` is `want` (or `to_off`: vCPU 1 is off); whether it happened. */
+static bool smp_wait(volatile uint64_t *word, uint64_t want, bool to_off)
+{
+	for (unsigned i = 0; i < SMP_WAIT_ROUNDS; i++) {
+		if (to_off ? affinity(1, 0) == AFFINITY_OFF : *word == want)
+			return true;
+		pv_hypercall(MOAT_HVC_YIELD, 0, 0, 0);
+	}
+	return false;
+}
+
+/* PSCI for a guest of two vCPUs: bad CPU_ONs refused, vCPU 1 started and off twice. */
+static void smp_mode(void)
+{
+	uint64_t entry = (uintptr_t)pv_secondary_entry;
+
+	expect("vCPU 1 is off at boot", affinity(1, 0), AFFINITY_OFF);
+	expect("AFFINITY_INFO of a vCPU that does not exist", affinity(2, 0),
+	       PSCI_INVALID_PARAMETERS);
+	expect("AFFINITY_INFO at level 1", affinity(1, 1), PSCI_INVALID_PARAMETERS);
+	expect("CPU_ON of itself", cpu_on(0, entry, 0), PSCI_ALREADY_ON);
+	expect("CPU_ON of a vCPU that does not exist", cpu_on(2, entry, 0),
+	       PSCI_INVALID_PARAMETERS);
+	expect("CPU_ON of Aff1 1", cpu_on(0x100, entry, 0), PSCI_INVALID_PARAMETERS);
+	expect("CPU_ON with a bit outside the affinity fields", cpu_on(1ul << 31 | 1, entry, 0),
+	       PSCI_INVALID_PARAMETERS);
+	expect("CPU_ON at an entry outside RAM", cpu_on(1, 0x1000, 0), PSCI_INVALID_ADDRESS);
+	expect("CPU_ON at an entry wrapping RAM", cpu_on(1, PV_RAM_IPA - 4, 0),
+	       PSCI_INVALID_ADDRESS);
+	for (uint64_t round = 1; round <= 2; round++) {
+		expect("CPU_ON of vCPU 1", cpu_on(1, entry, 0x5ec0 + round), 0);
+		expect("CPU_ON of vCPU 1 while it is on", cpu_on(1, entry, 0), PSCI_ALREADY_ON);
+		expect("vCPU 1 came up", smp_wait(&smp_up, round, false), true);
+		expect("vCPU 1 got its context", smp_context, 0x5ec0 + round);
+		expect("vCPU 1 reads MPIDR Aff0 1", smp_mpidr & 0xff00fffffful, 1);
+		expect("AFFINITY_INFO of vCPU 1 while it runs", affinity(1, 0), AFFINITY_ON);
+		smp_go = 1;
+		expect("vCPU 1 went off by CPU_OFF", smp_wait(NULL, 0, true), true);
+	}
+	pv_print("pv: smp mode: %u failure(s)\n", failures);
+}
+
 void pv_main(uint64_t mode)
 {
 	uint64_t seed = 0;
@@ -247,4 +324,6 @@ void pv_main(uint64_t mode)
 		fp_mode(seed);
 	else if (mode == PV_MODE_SWITCH_FP || mode == PV_MODE_SWITCH_NOFP)
 		switch_mode(mode == PV_MODE_SWITCH_FP);
+	else if (mode == PV_MODE_SMP)
+		smp_mode();
 }

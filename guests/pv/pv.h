@@ -6,7 +6,8 @@
  * its emulated devices and beyond, as a hostile guest would; PV_MODE_SPIN
  * masks its interrupts and spins for ever, reporting its progress, to show
  * that its budget bounds what it takes from others; PV_MODE_FP checks that
- * its FP/SIMD registers survive switches to other guests. Booted by
+ * its FP/SIMD registers survive switches to other guests; PV_MODE_SMP
+ * starts and stops its second vCPU by PSCI, with bad requests too. Booted by
  * servers/vmm, x0 is its device tree instead, whose bootargs say
  * `pv.mode=<n>` (and `pv.seed=<n>` for the FP pattern).
  */
@@ -26,6 +27,7 @@
 #define PV_MODE_SWITCH_NOFP 6 /* the same without ever touching FP */
 #define PV_SWITCH_ROUNDS 200u
 #define PV_REPORT_SWITCH 0xc600ff20ul /* to its VMM: smallest sample, sum */
+#define PV_MODE_SMP 7 /* a guest of two vCPUs under servers/vmm */
 
 /* Where its RAM starts (pv.ld links it there). */
 #define PV_RAM_IPA 0x40000000ul
@@ -47,6 +49,13 @@ void pv_fp_fill(uint64_t v);
 uint64_t pv_fp_check(uint64_t v);
 /* Instructions across a yield (and one FP instruction after it, if `fp`). */
 uint64_t pv_switch_sample(uint64_t fp);
+
+/*
+ * start.S: where CPU_ON starts vCPU 1 (its own stack, then
+ * pv_secondary(context); PSCI CPU_OFF when that returns).
+ */
+void pv_secondary_entry(void);
+void pv_secondary(uint64_t context);
 
 /* Exceptions taken at EL1 so far (start.S). */
 extern volatile uint64_t pv_exceptions;

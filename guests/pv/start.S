@@ -26,6 +26,21 @@ _start:
 3:	wfi
 	b	3b
 
+/* vCPU 1 from PSCI CPU_ON, x0 its context: a stack of its own, then CPU_OFF. */
+	.global	pv_secondary_entry
+pv_secondary_entry:
+	ldr	x1, =__stack2_top
+	mov	sp, x1
+	ldr	x1, =pv_vectors
+	msr	vbar_el1, x1
+	isb
+	bl	pv_secondary
+	movz	x0, #0x0002
+	movk	x0, #0x8400, lsl #16	/* PSCI CPU_OFF */
+	hvc	#0
+1:	wfi
+	b	1b
+
 /*
  * Exceptions taken at EL1 (an abort its VMM injected, for one): counted,
  * and the faulting instruction skipped. Interrupts are not used here.

@@ -258,11 +258,17 @@ static struct kerror decode_register(const struct invocation *inv, struct vcpu_a
 			      write ? 2 : 1, 0, 0);
 	if (inv->mr[0] >= MOAT_VCPU_REG_COUNT)
 		return KERR_RANGE("VCPU register", 0, 0, MOAT_VCPU_REG_COUNT - 1);
-	if (write && inv->mr[0] >= MOAT_VCPU_CNTV_CTL)
+	if (write && (inv->mr[0] == MOAT_VCPU_CNTV_CTL || inv->mr[0] == MOAT_VCPU_CNTV_CVAL))
 		return kerror(MOAT_ILLEGAL_OPERATION, "the virtual timer is the kernel's to forward",
 			      inv->mr[0], 0, 0);
 	a->reg = (unsigned)inv->mr[0];
 	a->value = write ? inv->mr[1] : 0;
+	if (write && a->reg == MOAT_VCPU_MPIDR) {
+		if (a->value & ~VCPU_MPIDR_AFFINITY)
+			return kerror(MOAT_INVALID_ARGUMENT, "MPIDR takes Aff3-Aff0 only", a->value,
+				      VCPU_MPIDR_AFFINITY, 0);
+		a->value |= VCPU_MPIDR_RES1;
+	}
 	return kerror_ok();
 }
 

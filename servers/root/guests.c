@@ -15,7 +15,7 @@
 
 _Static_assert((int)MOAT_VMM_SLOT_FAULT_EP >=
 			       (int)MOAT_DOMAIN_SLOT_CHANNEL0 + MOAT_DOMAIN_MAX_CHANNELS &&
-		       (int)MOAT_VMM_SLOT_REPLY < (int)MOAT_DOMAIN_CSPACE_SLOTS,
+		       MOAT_VMM_SLOT_VCPU(MOAT_VMM_MAX_VCPUS - 1) < MOAT_DOMAIN_CSPACE_SLOTS,
 	       "the guest's slots lie after the channels' and inside the CSpace");
 
 static struct guest guests[GUESTS_MAX];
@@ -60,8 +60,8 @@ static const char *check(const struct sys_guest *s, struct files *f)
 	const char *err;
 
 	*f = (struct files){ 0 };
-	if (s->vcpus != 1)
-		return "it needs exactly one vCPU (more are not supported yet)";
+	if (s->vcpus < 1 || s->vcpus > MOAT_VMM_MAX_VCPUS)
+		return "it needs 1 to 8 vCPUs";
 	if (s->priority > PRIORITY_MAX)
 		return "its priority is above 254";
 	if (!s->memory || s->memory % BLOCK)
@@ -124,32 +124,44 @@ static const char *copy_file(struct guest *g, const uint8_t *data, size_t size, 
 	return NULL;
 }
 
-/* vCPU 0's thread, bound to the VCPU and GuestSpace, left suspended. */
-static const char *make_vcpu(struct guest *g)
+/* vCPU i's thread, bound to its VCPU and the GuestSpace, left suspended. */
+static const char *make_vcpu(struct guest *g, unsigned i)
 {
 	moat_word_t name[4] = { 0 }, prio = g->sys->priority, fault_ep = VCPU_FAULT_SLOT;
 	moat_cptr_t cs;
-	const char *err = loader_cnode(VCPU_CSPACE_BITS, &cs);
+	const char *err;
 
-	if (err)
+	if (alloc_object(MOAT_OBJ_VCPU, 0, &g->vcpu[i]) != MOAT_OK ||
+	    alloc_object(MOAT_OBJ_TCB, 0, &g->tcb[i]) != MOAT_OK)
+		return "out of memory for its vCPUs";
+	if ((err = loader_cnode(VCPU_CSPACE_BITS, &cs)))
 		return err;
-	if (alloc_mint(cs, VCPU_FAULT_SLOT, g->ep, MOAT_RIGHT_WRITE, MOAT_VMM_VCPU_BADGE(0)) !=
+	if (alloc_mint(cs, VCPU_FAULT_SLOT, g->ep, MOAT_RIGHT_WRITE, MOAT_VMM_VCPU_BADGE(i)) !=
 	    MOAT_OK)
 		return "cannot give the vCPU thread its fault endpoint";
 	/* Configure takes a VSpace (the VMM's will do); SetVCPU puts the GuestSpace there. */
 	moat_ipc_buffer->caps[0] = cs;
 	moat_ipc_buffer->caps[1] = g->vmm.vspace;
-	if (moat_invoke(g->tcb, MOAT_TCB_CONFIGURE, 1, &fault_ep, 2, NULL) != MOAT_OK)
+	if (moat_invoke(g->tcb[i], MOAT_TCB_CONFIGURE, 1, &fault_ep, 2, NULL) != MOAT_OK)
 		return "cannot configure the vCPU thread";
-	moat_ipc_buffer->caps[0] = g->vcpu;
+	moat_ipc_buffer->caps[0] = g->vcpu[i];
 	moat_ipc_buffer->caps[1] = g->space;
-	if (moat_invoke(g->tcb, MOAT_TCB_SET_VCPU, 0, NULL, 2, NULL) != MOAT_OK)
+	if (moat_invoke(g->tcb[i], MOAT_TCB_SET_VCPU, 0, NULL, 2, NULL) != MOAT_OK)
 		return "cannot bind the VCPU to its thread";
-	fmt_snprintf((char *)name, sizeof(name), "%s.vcpu0", g->sys->name);
-	if (moat_invoke(g->tcb, MOAT_TCB_SET_NAME, 4, name, 0, NULL) != MOAT_OK ||
-	    moat_invoke(g->tcb, MOAT_TCB_SET_PRIORITY, 1, &prio, 0, NULL) != MOAT_OK)
+	fmt_snprintf((char *)name, sizeof(name), "%s.vcpu%u", g->sys->name, i);
+	if (moat_invoke(g->tcb[i], MOAT_TCB_SET_NAME, 4, name, 0, NULL) != MOAT_OK ||
+	    moat_invoke(g->tcb[i], MOAT_TCB_SET_PRIORITY, 1, &prio, 0, NULL) != MOAT_OK)
 		return "cannot name the vCPU thread or set its priority";
-	return loader_sched_context(g->tcb, g->sys->budget_us, g->sys->period_us);
+	return loader_sched_context(g->tcb[i], g->sys->budget_us, g->sys->period_us);
+}
+
+static const char *make_vcpus(struct guest *g)
+{
+	const char *err = NULL;
+
+	for (unsigned i = 0; i < g->sys->vcpus && !err; i++)
+		err = make_vcpu(g, i);
+	return err;
 }
 
 /* The slots of enum moat_vmm_slot, and nothing else. */
@@ -158,10 +170,14 @@ static const char *give_objects(struct guest *g)
 	moat_cptr_t cs = g->vmm.cspace;
 
 	if (alloc_copy(cs, MOAT_VMM_SLOT_FAULT_EP, g->ep, MOAT_RIGHT_READ, 0) != MOAT_OK ||
-	    alloc_copy(cs, MOAT_VMM_SLOT_VCPU_TCB, g->tcb, MOAT_RIGHTS_ALL, 0) != MOAT_OK ||
-	    alloc_copy(cs, MOAT_VMM_SLOT_VCPU, g->vcpu, MOAT_RIGHTS_ALL, 0) != MOAT_OK ||
 	    alloc_copy(cs, MOAT_VMM_SLOT_REPLY, g->reply, MOAT_RIGHTS_ALL, 0) != MOAT_OK)
 		return "cannot give the VMM the guest's objects";
+	for (unsigned i = 0; i < g->sys->vcpus; i++) {
+		if (alloc_copy(cs, MOAT_VMM_SLOT_VCPU_TCB(i), g->tcb[i], MOAT_RIGHTS_ALL, 0) !=
+			    MOAT_OK ||
+		    alloc_copy(cs, MOAT_VMM_SLOT_VCPU(i), g->vcpu[i], MOAT_RIGHTS_ALL, 0) != MOAT_OK)
+			return "cannot give the VMM the guest's vCPUs";
+	}
 	return NULL;
 }
 
@@ -174,7 +190,7 @@ static void fill_info(struct guest *g, const struct files *f)
 	loader_copy_name(i->guest, s->name, sizeof(i->guest));
 	i->ram_ipa = GUESTS_RAM_IPA;
 	i->ram_size = s->memory;
-	i->vcpus = 1;
+	i->vcpus = s->vcpus;
 	i->kernel_offset = 0;
 	i->kernel_size = f->kernel_size;
 	i->initrd_offset = f->initrd_size ? blocks(f->kernel_size) * BLOCK : 0;
@@ -202,14 +218,12 @@ static const char *build(unsigned i, moat_cptr_t ep)
 		return err;
 	if (alloc_object(MOAT_OBJ_ENDPOINT, 0, &g->ep) != MOAT_OK ||
 	    alloc_object(MOAT_OBJ_REPLY, 0, &g->reply) != MOAT_OK ||
-	    alloc_object(MOAT_OBJ_GUEST_SPACE, 0, &g->space) != MOAT_OK ||
-	    alloc_object(MOAT_OBJ_VCPU, 0, &g->vcpu) != MOAT_OK ||
-	    alloc_object(MOAT_OBJ_TCB, 0, &g->tcb) != MOAT_OK)
+	    alloc_object(MOAT_OBJ_GUEST_SPACE, 0, &g->space) != MOAT_OK)
 		return "out of memory or guest IDs for its objects";
 	fill_info(g, &f);
 	if ((err = map_ram(g)) || (err = copy_file(g, f.kernel, f.kernel_size, 0)) ||
 	    (err = copy_file(g, f.initrd, f.initrd_size, g->info.initrd_offset)) ||
-	    (err = make_vcpu(g)) || (err = give_objects(g)) ||
+	    (err = make_vcpus(g)) || (err = give_objects(g)) ||
 	    (err = space_new_page(g->vmm.vspace, MOAT_VMM_INFO, MOAT_RIGHT_READ, 0, &g->info, 0,
 				  sizeof(g->info), NULL)))
 		return err;
@@ -229,8 +243,9 @@ void guests_build(moat_cptr_t ep)
 		}
 		running[i] = true;
 		moat_printf("root: started the VMM of guest '%s' (program '%s'): %lu MiB of RAM, "
-			    "kernel %lu bytes, initrd %lu bytes\n",
-			    s->name, s->vmm, (unsigned long)(s->memory >> 20),
+			    "%u vCPU%s, kernel %lu bytes, initrd %lu bytes\n",
+			    s->name, s->vmm, (unsigned long)(s->memory >> 20), (unsigned)s->vcpus,
+			    s->vcpus == 1 ? "" : "s",
 			    (unsigned long)guests[i].info.kernel_size,
 			    (unsigned long)guests[i].info.initrd_size);
 	}

@@ -2,7 +2,7 @@
  * The guests of the system (system.h sys_guests), built after the
  * domains: for each, a VMM domain named after the guest (loader.c) that
  * holds the guest's RAM, read-only copies of its kernel and initrd, and
- * its suspended vCPU thread (servers/runtime/include/moat/vmm.h). The
+ * its suspended vCPU threads (servers/runtime/include/moat/vmm.h). The
  * VMM starts the guest; the root server only logs what it reports.
  */
 #ifndef MOAT_ROOT_GUESTS_H
@@ -22,7 +22,8 @@ struct guest {
 	const struct sys_guest *sys;
 	struct sys_domain vmm_sys; /* the VMM's description, made from the guest's */
 	struct domain vmm;
-	moat_cptr_t space, vcpu, tcb, ep, reply; /* root slots: GuestSpace, vCPU 0, its faults */
+	moat_cptr_t space, ep, reply; /* root slots: GuestSpace, the vCPUs' faults */
+	moat_cptr_t vcpu[MOAT_VMM_MAX_VCPUS], tcb[MOAT_VMM_MAX_VCPUS]; /* and the vCPUs' */
 	struct moat_vmm_info info;
 };
 

@@ -7,7 +7,7 @@
 #include "space.h"
 #include "string.h"
 
-#define CSPACE_BITS 4 /* MOAT_DOMAIN_CSPACE_SLOTS */
+#define CSPACE_BITS 5 /* MOAT_DOMAIN_CSPACE_SLOTS */
 #define RW (MOAT_RIGHT_READ | MOAT_RIGHT_WRITE)
 
 _Static_assert((1u << CSPACE_BITS) == MOAT_DOMAIN_CSPACE_SLOTS, "domain CSpace size");

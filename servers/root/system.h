@@ -48,7 +48,7 @@ struct sys_guest {
 	const char *initrd;   /* NULL: none */
 	const char *bootargs; /* "" if none */
 	uint64_t memory;      /* bytes, a multiple of 2 MiB */
-	uint32_t vcpus;       /* 1 */
+	uint32_t vcpus;       /* 1-8 */
 	uint8_t priority;     /* the vCPU thread's (0-254); its VMM runs at priority + 1 */
 	uint64_t budget_us;   /* the vCPU thread's scheduling context; 0 with period_us 0: none */
 	uint64_t period_us;

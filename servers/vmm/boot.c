@@ -27,15 +27,33 @@ static void scrub(uint8_t *dst, uint64_t n)
 		d[i] = 0;
 }
 
-static enum moat_error tcb(moat_word_t label, unsigned n, const moat_word_t *args)
+void vmm_vcpu_stop(struct vmm *vm, unsigned i)
 {
-	return moat_invoke(MOAT_VMM_SLOT_VCPU_TCB, label, n, args, 0, NULL);
+	moat_invoke(MOAT_VMM_SLOT_VCPU_TCB(i), MOAT_TCB_SUSPEND, 0, NULL, 0, NULL);
+	vm->on[i] = false;
 }
 
 void vmm_stop(struct vmm *vm)
 {
-	(void)vm;
-	tcb(MOAT_TCB_SUSPEND, 0, NULL);
+	for (unsigned i = 0; i < vm->info->vcpus; i++)
+		vmm_vcpu_stop(vm, i);
+}
+
+bool vmm_vcpu_start(struct vmm *vm, unsigned i, uint64_t pc, uint64_t x0)
+{
+	moat_cptr_t tcb = MOAT_VMM_SLOT_VCPU_TCB(i), vcpu = MOAT_VMM_SLOT_VCPU(i);
+	moat_word_t mpidr[2] = { MOAT_VCPU_MPIDR, i }, regs[3] = { pc, 0, x0 };
+
+	vmm_vcpu_stop(vm, i);
+	if (moat_invoke(vcpu, MOAT_VCPU_RESET, 0, NULL, 0, NULL) != MOAT_OK ||
+	    moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 2, mpidr, 0, NULL) != MOAT_OK ||
+	    moat_invoke(tcb, MOAT_TCB_WRITE_REGISTERS, 3, regs, 0, NULL) != MOAT_OK ||
+	    moat_invoke(tcb, MOAT_TCB_RESUME, 0, NULL, 0, NULL) != MOAT_OK) {
+		moat_printf("vmm: guest '%s': vCPU %u cannot be started\n", vm->info->guest, i);
+		return false;
+	}
+	vm->on[i] = true;
+	return true;
 }
 
 /* The kernel, initrd and device tree into RAM, as `l` says. */
@@ -63,25 +81,21 @@ const char *vmm_boot(struct vmm *vm)
 				   .kind = LAYOUT_AUTO };
 	struct layout l;
 	const char *err;
-	moat_word_t regs[3];
 
-	if (g->vcpus != 1)
-		return "only one vCPU is supported";
+	if (g->vcpus < 1 || g->vcpus > MOAT_VMM_MAX_VCPUS)
+		return "it has no vCPU, or more than 8";
 	if ((err = layout_compute(&in, &l)))
 		return err;
-	tcb(MOAT_TCB_SUSPEND, 0, NULL);
-	if (moat_invoke(MOAT_VMM_SLOT_VCPU, MOAT_VCPU_RESET, 0, NULL, 0, NULL) != MOAT_OK)
-		return "its vCPU cannot be reset";
+	vmm_stop(vm);
 	if (vm->boots)
 		scrub(vm->ram, g->ram_size); /* the first boot's RAM is fresh from the root */
-	vgic_init(&vm->gic, (unsigned)g->vcpus);
+	if (!vgic_init(&vm->gic, (unsigned)g->vcpus))
+		return "its interrupt controller cannot serve its vCPUs";
 	pl011_init(&vm->uart, vm->uart.out, vm->uart.ctx);
 	if ((err = load(vm, &l)))
 		return err;
-	regs[0] = l.entry;
-	regs[1] = 0;
-	regs[2] = l.dtb_ipa; /* Linux's x0; the PV guest finds its mode there */
-	if (tcb(MOAT_TCB_WRITE_REGISTERS, 3, regs) != MOAT_OK || tcb(MOAT_TCB_RESUME, 0, NULL))
+	/* Linux's x0 is the device tree; the PV guest finds its mode there. */
+	if (!vmm_vcpu_start(vm, 0, l.entry, l.dtb_ipa))
 		return "its vCPU cannot be started";
 	vm->boots++;
 	return NULL;

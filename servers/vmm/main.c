@@ -21,6 +21,11 @@
 #define PSCI_NOT_SUPPORTED (~0ul)       /* -1 */
 #define PSCI_INVALID_PARAMETERS (~1ul)  /* -2 */
 #define PSCI_ALREADY_ON (~3ul)          /* -4 */
+#define PSCI_INVALID_ADDRESS (~8ul)     /* -9 */
+#define PSCI_AFFINITY_ON 0ul
+#define PSCI_AFFINITY_OFF 1ul
+/* MPIDR's affinity fields (Aff3, Aff2-Aff0), of which our vCPUs use Aff0 only. */
+#define MPIDR_AFFINITY 0xff00fffffful
 #define PSCI_TOS_NOT_PRESENT 2ul        /* MIGRATE_INFO_TYPE: no trusted OS */
 
 /* ICC_SGI1R_EL1, the one GIC register a guest's writes trap for (HCR_EL2.IMO). */
@@ -33,6 +38,14 @@ static struct vmm vm;
 struct answer {
 	moat_word_t label, mr[4];
 	unsigned length;
+};
+
+/* What becomes of the guest after an exit. */
+enum outcome {
+	RUN,       /* on: the exit answered */
+	VCPU_OFF,  /* the vCPU that exited is off, the others run on */
+	GUEST_OFF, /* every vCPU is off: the guest is off */
+	RESET,     /* the guest restarts from its reset state */
 };
 
 static const struct answer resume = { 0 };
@@ -72,14 +85,39 @@ static void deliver(void)
 	while (vgic_next(&vm.gic, &vcpu, &intid, &prio)) {
 		moat_word_t args[2] = { intid, prio };
 
-		if (vcpu == 0) /* one vCPU until CPU_ON starts more */
-			moat_invoke(MOAT_VMM_SLOT_VCPU, MOAT_VCPU_INJECT_IRQ, 2, args, 0, NULL);
+		if (vcpu < vm.info->vcpus) /* pending for a vCPU that is off until it is on */
+			moat_invoke(MOAT_VMM_SLOT_VCPU(vcpu), MOAT_VCPU_INJECT_IRQ, 2, args, 0, NULL);
 	}
 }
 
-/* PSCI 1.0 for one vCPU; SMCCC 1.1 with no workarounds to offer. */
-static struct answer psci(const moat_word_t *x, bool *stop, bool *reset)
+/* The vCPU an MPIDR names (Aff0 only, below our count), or -1. */
+static int vcpu_of(moat_word_t mpidr)
 {
+	return (mpidr & ~MPIDR_AFFINITY) == 0 && mpidr < vm.info->vcpus ? (int)mpidr : -1;
+}
+
+/* CPU_ON(target, entry, context): the target starts at entry with x0 = context. */
+static struct answer cpu_on(const moat_word_t *x)
+{
+	int target = vcpu_of(x[1]);
+
+	if (target < 0)
+		return value(PSCI_INVALID_PARAMETERS);
+	if (vm.on[target])
+		return value(PSCI_ALREADY_ON);
+	if (x[2] - vm.info->ram_ipa >= vm.info->ram_size)
+		return value(PSCI_INVALID_ADDRESS);
+	if (!vmm_vcpu_start(&vm, (unsigned)target, x[2], x[3]))
+		return value(PSCI_INVALID_PARAMETERS); /* its objects refused: logged there */
+	return value(PSCI_SUCCESS);
+}
+
+/* PSCI 1.0 for the vCPUs; SMCCC 1.1 with no workarounds to offer. */
+static struct answer psci(const moat_word_t *x, enum outcome *out)
+{
+	unsigned on = 0;
+	int target;
+
 	switch (x[0]) {
 	case PSCI_VERSION:
 		return value(0x10000);
@@ -89,7 +127,7 @@ static struct answer psci(const moat_word_t *x, bool *stop, bool *reset)
 		switch (x[1]) {
 		case PSCI_VERSION: case PSCI_CPU_SUSPEND: case PSCI_CPU_OFF: case PSCI_CPU_ON:
 		case PSCI_AFFINITY_INFO: case PSCI_MIGRATE_INFO_TYPE: case PSCI_SYSTEM_OFF:
-		case PSCI_SYSTEM_RESET: case PSCI_FEATURES:
+		case PSCI_SYSTEM_RESET: case PSCI_FEATURES: case SMCCC_VERSION:
 			return value(PSCI_SUCCESS);
 		default:
 			return value(PSCI_NOT_SUPPORTED);
@@ -97,17 +135,23 @@ static struct answer psci(const moat_word_t *x, bool *stop, bool *reset)
 	case PSCI_CPU_SUSPEND: /* a standby state: as if woken at once */
 		return value(PSCI_SUCCESS);
 	case PSCI_CPU_ON:
-		return value((x[1] & 0xff00ffffffull) == 0 ? PSCI_ALREADY_ON : PSCI_INVALID_PARAMETERS);
-	case PSCI_AFFINITY_INFO:
-		return value((x[1] & 0xff00ffffffull) == 0 ? 0 /* ON */ : PSCI_INVALID_PARAMETERS);
+		return cpu_on(x);
+	case PSCI_AFFINITY_INFO: /* of one vCPU: lowest affinity level 0 */
+		if ((target = vcpu_of(x[1])) < 0 || x[2] != 0)
+			return value(PSCI_INVALID_PARAMETERS);
+		return value(vm.on[target] ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF);
 	case PSCI_MIGRATE_INFO_TYPE:
 		return value(PSCI_TOS_NOT_PRESENT);
 	case PSCI_CPU_OFF: /* the last vCPU off: the guest is off */
+		for (unsigned i = 0; i < vm.info->vcpus; i++)
+			on += vm.on[i];
+		*out = on > 1 ? VCPU_OFF : GUEST_OFF;
+		return resume;
 	case PSCI_SYSTEM_OFF:
-		*stop = true;
+		*out = GUEST_OFF;
 		return resume;
 	case PSCI_SYSTEM_RESET:
-		*reset = true;
+		*out = RESET;
 		return resume;
 	default:
 		return value(PSCI_NOT_SUPPORTED);
@@ -135,13 +179,13 @@ static struct answer mmio(const moat_word_t *mr)
 }
 
 /* A trapped system register: ID registers as the kernel shows them, SGIs, the rest RAZ/WI. */
-static struct answer sysreg(const moat_word_t *mr)
+static struct answer sysreg(unsigned self, const moat_word_t *mr)
 {
 	uint32_t enc = (uint32_t)mr[0];
 
 	if (!(mr[1] & MOAT_SYSREG_READ)) {
 		if (enc == SYSREG_ICC_SGI1R) {
-			vgic_sgi(&vm.gic, mr[2], 0);
+			vgic_sgi(&vm.gic, mr[2], self);
 			deliver();
 		}
 		return resume;
@@ -149,24 +193,24 @@ static struct answer sysreg(const moat_word_t *mr)
 	return value(SYSREG_ID_SPACE(enc) ? mr[2] : 0);
 }
 
-/* One exit, by its label; *stop or *reset when the guest asked for that. */
-static struct answer exit_answer(moat_word_t label, const moat_word_t *mr, bool *stop,
-				 bool *reset)
+/* One exit of vCPU `self`, by its label; *out says what becomes of the guest. */
+static struct answer exit_answer(unsigned self, moat_word_t label, const moat_word_t *mr,
+				 enum outcome *out)
 {
 	switch (label) {
 	case MOAT_FAULT_GUEST_HVC:
-		return psci(mr, stop, reset);
+		return psci(mr, out);
 	case MOAT_FAULT_GUEST_MMIO:
 		return mmio(mr);
 	case MOAT_FAULT_GUEST_SYSREG:
-		return sysreg(mr);
+		return sysreg(self, mr);
 	case MOAT_FAULT_VM: /* an abort outside RAM with no syndrome to emulate */
 		return inject_abort;
 	default:
-		moat_printf("vmm: guest '%s' stopped: exit 0x%lx at pc 0x%lx (ESR 0x%lx)\n",
-			    vm.info->guest, (unsigned long)label, (unsigned long)mr[0],
+		moat_printf("vmm: guest '%s' stopped: vCPU %u exit 0x%lx at pc 0x%lx (ESR 0x%lx)\n",
+			    vm.info->guest, self, (unsigned long)label, (unsigned long)mr[0],
 			    (unsigned long)mr[2]);
-		*stop = true;
+		*out = GUEST_OFF;
 		return resume;
 	}
 }
@@ -175,28 +219,34 @@ static struct answer exit_answer(moat_word_t label, const moat_word_t *mr, bool 
 static void serve(void)
 {
 	struct answer a = resume;
-	bool first = true;
 
 	for (;;) {
 		struct moat_regs r = { .x0 = MOAT_VMM_SLOT_FAULT_EP, .x6 = MOAT_VMM_SLOT_REPLY,
 				       .info = moat_msginfo(a.label, 0, 0, a.length),
 				       .mr = { a.mr[0], a.mr[1], a.mr[2], a.mr[3] } };
-		bool stop = false, reset = false;
+		enum outcome out = RUN;
+		moat_word_t self;
 
-		moat_syscall(first ? MOAT_SYS_RECV : MOAT_SYS_REPLY_RECV, &r);
-		first = false;
-		if (r.x0 != MOAT_VMM_VCPU_BADGE(0)) {
-			a = resume; /* not our vCPU: nothing to answer */
+		/* An exit with no caller left (a vCPU off, a reset) makes this reply nothing. */
+		moat_syscall(MOAT_SYS_REPLY_RECV, &r);
+		self = r.x0 - MOAT_VMM_VCPU_BADGE(0);
+		if (r.x0 < MOAT_VMM_VCPU_BADGE(0) || self >= vm.info->vcpus) {
+			a = resume; /* not one of our vCPUs: nothing to answer */
 			continue;
 		}
-		a = exit_answer(moat_msginfo_label(r.info), r.mr, &stop, &reset);
-		if (stop) {
+		a = exit_answer((unsigned)self, moat_msginfo_label(r.info), r.mr, &out);
+		switch (out) {
+		case RUN:
+			break;
+		case VCPU_OFF:
+			vmm_vcpu_stop(&vm, (unsigned)self);
+			break;
+		case GUEST_OFF:
 			vmm_stop(&vm);
 			moat_printf("vmm: guest '%s' is off\n", vm.info->guest);
 			vmm_event(MOAT_GUEST_POWER_OFF);
 			return;
-		}
-		if (reset) {
+		case RESET: {
 			const char *err = vmm_boot(&vm);
 
 			if (err) {
@@ -205,7 +255,8 @@ static void serve(void)
 				return;
 			}
 			vmm_event(MOAT_GUEST_RESET);
-			first = true; /* the old exit is gone with the reset */
+			break;
+		}
 		}
 	}
 }

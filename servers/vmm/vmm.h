@@ -24,15 +24,24 @@ struct vmm {
 	struct vgic gic;
 	struct pl011 uart;
 	bool line_start;      /* the console is at the start of a line */
+	bool on[MOAT_VMM_MAX_VCPUS]; /* PSCI's view: the vCPU runs (or waits to) */
 	unsigned boots;
 };
 
 /*
- * (Re)starts the guest: its RAM scrubbed, kernel, initrd and device tree
- * loaded, vCPU 0 reset and resumed at the kernel's entry. NULL, or why not.
+ * (Re)starts the guest: every vCPU stopped, its RAM scrubbed, kernel,
+ * initrd and device tree loaded, vCPU 0 reset and resumed at the kernel's
+ * entry. NULL, or why not.
  */
 const char *vmm_boot(struct vmm *vm);
-/* The guest stops for good (vCPU suspended). */
+/*
+ * vCPU i from its reset state (MMU off, EL1h, interrupts masked, MPIDR
+ * Aff0 = i) at `pc` with x0 = `x0`; false (and logged) if the kernel
+ * refused. Stopping suspends it.
+ */
+bool vmm_vcpu_start(struct vmm *vm, unsigned i, uint64_t pc, uint64_t x0);
+void vmm_vcpu_stop(struct vmm *vm, unsigned i);
+/* The guest stops for good (every vCPU suspended). */
 void vmm_stop(struct vmm *vm);
 /* An event for the root server's log. */
 void vmm_event(enum moat_guest_event e);

@@ -241,7 +241,7 @@ moat_qemu_test(system
            "root: started 'probe' in an address space of its own"
            "rtc_driver: PL031 at 0x9010000 \\(INTID 34\\), id 0x31, time [1-9][0-9]* s"
            "probe: info page describes one channel and no device: ok"
-           "probe: 3 capabilities in 16 slots"
+           "probe: 3 capabilities in 32 slots"
            "probe: CSpace holds exactly its declared capabilities: ok"
            "probe: an address outside the CSpace fails to resolve: ok"
            "probe: mapping or retyping anything is refused: ok"
@@ -260,14 +260,14 @@ moat_qemu_test(guest_build
     SYSTEM guest_build/system.cmake
     EXPECT_EXIT stop
     EXPECT "root: system 'qemu_guest_build': 1 domains, 0 channels, 2 guests"
-           "root: started the VMM of guest 'alpha' \\(program 'test_guest_vmm'\\): 32 MiB of RAM, kernel 35655905 bytes, initrd 1048653 bytes"
-           "root: started the VMM of guest 'beta' \\(program 'test_guest_vmm'\\): 4 MiB of RAM, kernel 2097152 bytes, initrd 0 bytes"
+           "root: started the VMM of guest 'alpha' \\(program 'test_guest_vmm'\\): 32 MiB of RAM, 3 vCPUs, kernel 35655905 bytes, initrd 1048653 bytes"
+           "root: started the VMM of guest 'beta' \\(program 'test_guest_vmm'\\): 4 MiB of RAM, 1 vCPU, kernel 2097152 bytes, initrd 0 bytes"
            "root: 'probe' sent a guest event but is no guest's VMM. refused"
            "probe: a guest event from a domain is refused: ok"
            "vmm_test: guest 'beta': both info pages describe the guest: ok"
            "vmm_test: guest 'beta': 4 MiB of RAM, 0 words not zero, 0 not kept"
            "vmm_test: guest 'beta': its kernel's bytes: ok"
-           "vmm_test: guest 'beta': 6 capabilities in 16 slots"
+           "vmm_test: guest 'beta': 6 capabilities in 32 slots"
            "root: guest 'beta' started. free memory ([0-9]+) KiB[\\s\\S]*vmm_test: guest 'beta': vCPU exit, badge 1, label 0xf003, x0 0x84000008, x1 0x6d6f617467756573[\\s\\S]*root: guest 'beta' powered off. free memory \\1 KiB"
            "root: guest 'beta' sent unknown event 99. refused"
            "root: guest 'beta' sent an event without its word. refused"
@@ -277,12 +277,12 @@ moat_qemu_test(guest_build
            "vmm_test: guest 'alpha': 32 MiB of RAM, 0 words not zero, 0 not kept"
            "vmm_test: guest 'alpha': its kernel's bytes: ok"
            "vmm_test: guest 'alpha': its initrd's bytes: ok"
-           "root: guest 'alpha' started. free memory ([0-9]+) KiB[\\s\\S]*vmm_test: guest 'alpha': its vCPU ran and asked to power off: ok[\\s\\S]*root: guest 'alpha' powered off. free memory \\1 KiB"
+           "root: guest 'alpha' started. free memory ([0-9]+) KiB[\\s\\S]*vmm_test: guest 'alpha': vCPU exit, badge 3, label 0xf003, x0 0x84000008, x1 0x6d6f617467756573[\\s\\S]*vmm_test: guest 'alpha': each vCPU ran and asked to power off: ok[\\s\\S]*root: guest 'alpha' powered off. free memory \\1 KiB"
            "vmm_test: guest 'alpha': 0 check\\(s\\) failed"
            "root: domain 'alpha' faulted: memory fault at 0x200000000")
 
 # The PV guest under servers/vmm: FP/SIMD registers kept across switches
-# between two guests, and a hostile guest that neither the kernel nor its
+# between two guests, PSCI on a guest of two vCPUs, and a hostile guest that neither the kernel nor its
 # VMM gives way to (docs/vm.md).
 moat_qemu_test(guest_vmm
     SYSTEM guest_vmm/system.cmake
@@ -290,6 +290,10 @@ moat_qemu_test(guest_vmm
     TIMEOUT 120
     EXPECT "pv: FP mode, seed [12]: 500 rounds, 0 register\\(s\\) wrong"
            "pv: FP mode, seed [12]: 500 rounds, 0 register\\(s\\) wrong"
+           "pv: vCPU up with context 0x5ec1, MPIDR 0x80000001"
+           "pv: vCPU up with context 0x5ec2, MPIDR 0x80000001"
+           "pv: smp mode: 0 failure\\(s\\)"
+           "vmm: guest 'smp' is off"
            "pv: fuzz mode: 100000 steps, [0-9]+ device accesses, [1-9][0-9]* exceptions"
            "vmm: guest 'fuzz' is off"
            "root: guest 'fuzz' powered off")

@@ -59,12 +59,12 @@ CASES = [
      "configure", "'vmm' in the image would be two programs"),
     ("guest_options_in_build", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n" +
      GUEST.replace("NAME g", "NAME p").format("PRIORITY 255") +
-     GUEST.replace("NAME g", "NAME v").format("VCPUS 2") +
+     GUEST.replace("NAME g", "NAME v").format("VCPUS 9") +
      GUEST.replace("NAME g", "NAME m").replace("2M", "3M").format("") +
      GUEST.replace("NAME g", "NAME b").format("BUDGET_US 1000") +
      GUEST.replace("NAME g", "NAME a_guest_name_of_25_chars_").format(""), "build",
      ["guest 'p': priority 255 is outside 0-254",
-      "guest 'v': vcpus 2: more than one vCPU is not supported yet",
+      "guest 'v': vcpus 9: at most 8",
       "guest 'm': memory 3145728 is not a multiple of 2 MiB",
       "guest 'b': budget_us without period_us",
       "guest 'a_guest_name_of_25_chars_': the name has 25 characters, at most 24"]),

@@ -46,7 +46,8 @@
 
 void arch_vcpu_reset(struct vcpu_regs *r)
 {
-	*r = (struct vcpu_regs){ .sctlr = SCTLR_EL1_RES1, .cpacr = 3ul << 20 /* FP at EL1/0 */ };
+	*r = (struct vcpu_regs){ .sctlr = SCTLR_EL1_RES1, .cpacr = 3ul << 20 /* FP at EL1/0 */,
+				 .mpidr = VCPU_MPIDR_RES1 };
 }
 
 static unsigned vgic_lrs; /* ICH_VTR_EL2.ListRegs + 1, read once; GICv3 has up to 16 */
@@ -59,7 +60,6 @@ void arch_vcpu_init(void)
 	sysreg_write(vtcr_el2, VTCR_RES1 | VTCR_T0SZ(16) | VTCR_SL0_L0 | VTCR_IRGN0_WB |
 				       VTCR_ORGN0_WB | VTCR_SH0_INNER | VTCR_PS_48);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
-	sysreg_write(vmpidr_el2, (1ul << 31) | 0); /* one vCPU: affinity 0 */
 	sysreg_write(cnthctl_el2, sysreg_read(cnthctl_el2) | CNTHCTL_EL1PCTEN);
 	isb();
 }
@@ -86,6 +86,7 @@ void arch_vcpu_load_el1(const struct vcpu_regs *r)
 	sysreg_write(par_el1, r->par);
 	sysreg_write(tpidr_el1, r->tpidr_el1);
 	sysreg_write(csselr_el1, r->csselr);
+	sysreg_write(vmpidr_el2, r->mpidr);
 }
 
 void arch_vcpu_save_el1(struct vcpu_regs *r)

@@ -91,14 +91,16 @@ enum moat_invocation {
 /*
  * A vCPU's EL1 registers for VCPU_ReadRegister/WriteRegister (its x0-x30,
  * SP_EL0, PC and PSTATE are its thread's: TCB_ReadRegisters). The virtual
- * timer's two are read-only: the kernel forwards that timer.
+ * timer's two are read-only: the kernel forwards that timer. MPIDR is what
+ * the guest reads as MPIDR_EL1: a write gives its affinity fields (Aff3 at
+ * bits 32-39, Aff2-Aff0 at 0-23; any other bit set is refused), 0 at reset.
  */
 enum moat_vcpu_reg {
 	MOAT_VCPU_SCTLR, MOAT_VCPU_CPACR, MOAT_VCPU_TTBR0, MOAT_VCPU_TTBR1, MOAT_VCPU_TCR,
 	MOAT_VCPU_ESR, MOAT_VCPU_AFSR0, MOAT_VCPU_AFSR1, MOAT_VCPU_FAR, MOAT_VCPU_MAIR,
 	MOAT_VCPU_AMAIR, MOAT_VCPU_VBAR, MOAT_VCPU_CONTEXTIDR, MOAT_VCPU_CNTKCTL, MOAT_VCPU_SPSR,
 	MOAT_VCPU_ELR, MOAT_VCPU_SP_EL1, MOAT_VCPU_PAR, MOAT_VCPU_TPIDR_EL1, MOAT_VCPU_TPIDRRO,
-	MOAT_VCPU_CSSELR, MOAT_VCPU_CNTV_CTL, MOAT_VCPU_CNTV_CVAL,
+	MOAT_VCPU_CSSELR, MOAT_VCPU_CNTV_CTL, MOAT_VCPU_CNTV_CVAL, MOAT_VCPU_MPIDR,
 	MOAT_VCPU_REG_COUNT,
 };
 

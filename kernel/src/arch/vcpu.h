@@ -12,6 +12,7 @@ struct vcpu_regs {
 	uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far, mair, amair, vbar;
 	uint64_t contextidr, cntkctl, spsr, elr, sp_el1, par, tpidr_el1, tpidrro, csselr;
 	uint64_t cntv_ctl, cntv_cval; /* the guest's EL1 virtual timer */
+	uint64_t mpidr;               /* VMPIDR_EL2: what it reads as MPIDR_EL1 */
 };
 
 /* The registers in enum moat_vcpu_reg order (moat/object.h). */
@@ -29,6 +30,10 @@ struct vcpu_fp {
 /* CNTV_CTL bits. */
 #define VTIMER_ENABLE (1ul << 0)
 #define VTIMER_IMASK (1ul << 1)
+
+/* MPIDR: the affinity fields a VMM sets (Aff3, Aff2-Aff0); bit 31 is RES1. */
+#define VCPU_MPIDR_AFFINITY 0xff00fffffful
+#define VCPU_MPIDR_RES1 (1ul << 31)
 
 /*
  * The GIC virtual CPU interface of a vCPU: its list registers (the

@@ -78,6 +78,20 @@ static void check_registers(moat_cptr_t vcpu, moat_word_t esr, moat_word_t far)
 		       MOAT_ILLEGAL_OPERATION);
 	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 1, w, 0, NULL),
 		       MOAT_TRUNCATED_MESSAGE);
+	w[0] = MOAT_VCPU_CNTV_CVAL;
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 2, w, 0, NULL),
+		       MOAT_ILLEGAL_OPERATION);
+	/* MPIDR: affinity fields only, bit 31 (RES1) the kernel's. */
+	MOAT_ASSERT_EQ(read_register(vcpu, MOAT_VCPU_MPIDR), 1ul << 31);
+	w[0] = MOAT_VCPU_MPIDR;
+	w[1] = 1ul << 31;
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 2, w, 0, NULL),
+		       MOAT_INVALID_ARGUMENT);
+	w[1] = 0x0300000102ul; /* Aff3 3, Aff1 1, Aff0 2 */
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 2, w, 0, NULL), MOAT_OK);
+	MOAT_ASSERT_EQ(read_register(vcpu, MOAT_VCPU_MPIDR), 0x0380000102ul);
+	w[1] = 0;
+	MOAT_ASSERT_EQ(moat_invoke(vcpu, MOAT_VCPU_WRITE_REGISTER, 2, w, 0, NULL), MOAT_OK);
 	moat_printf("guest: its EL1 registers read by the VMM (VBAR 0x%lx), one written; "
 		    "bad ones refused\n", (unsigned long)vbar);
 }

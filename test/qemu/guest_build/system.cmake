@@ -19,6 +19,6 @@ moat_program(test_event_probe SOURCES ${CMAKE_CURRENT_LIST_DIR}/event_probe.c)
 moat_domain(NAME probe PROGRAM test_event_probe PRIORITY 200)
 # vmm_test.c's table of expectations repeats these declarations.
 moat_guest(NAME alpha KERNEL ${guest_build_dir}/alpha.kernel INITRD ${guest_build_dir}/alpha.initrd
-    BOOTARGS "console=hvc0 moat.test=alpha" MEMORY 32M PRIORITY 90
+    BOOTARGS "console=hvc0 moat.test=alpha" MEMORY 32M VCPUS 3 PRIORITY 90
     BUDGET_US 2000 PERIOD_US 10000 VMM test_guest_vmm NET CONSOLE)
 moat_guest(NAME beta KERNEL ${guest_build_dir}/beta.kernel MEMORY 4M VMM test_guest_vmm)

@@ -21,14 +21,14 @@
 /* As system.cmake declares the guests. */
 static const struct expect {
 	const char *name;
-	uint64_t ram, kernel_size, initrd_size, flags;
+	uint64_t ram, kernel_size, initrd_size, flags, vcpus;
 	uint32_t kernel_crc, initrd_crc;
 	const char *bootargs;
 } expects[] = {
 	{ "alpha", 32ull << 20, ALPHA_KERNEL_SIZE, ALPHA_INITRD_SIZE,
-	  MOAT_VMM_FLAG_NET | MOAT_VMM_FLAG_CONSOLE, ALPHA_KERNEL_CRC, ALPHA_INITRD_CRC,
+	  MOAT_VMM_FLAG_NET | MOAT_VMM_FLAG_CONSOLE, 3, ALPHA_KERNEL_CRC, ALPHA_INITRD_CRC,
 	  "console=hvc0 moat.test=alpha" },
-	{ "beta", 4ull << 20, BETA_KERNEL_SIZE, 0, 0, BETA_KERNEL_CRC, 0, "" },
+	{ "beta", 4ull << 20, BETA_KERNEL_SIZE, 0, 0, 1, BETA_KERNEL_CRC, 0, "" },
 };
 
 static const char *guest = "?";
@@ -66,7 +66,7 @@ static bool info_ok(const struct moat_domain_info *d, const struct moat_vmm_info
 	return d->magic == MOAT_DOMAIN_INFO_MAGIC && same(d->name, e->name, sizeof(d->name)) &&
 	       d->heap_size == 0 && d->device == 0 && d->device_irq == 0 && d->channel_count == 0 &&
 	       v->magic == MOAT_VMM_INFO_MAGIC && v->ram_ipa == GUEST_RAM_IPA &&
-	       v->ram_size == e->ram && v->vcpus == 1 && v->kernel_offset == 0 &&
+	       v->ram_size == e->ram && v->vcpus == e->vcpus && v->kernel_offset == 0 &&
 	       v->kernel_size == e->kernel_size &&
 	       v->initrd_offset ==
 		       (e->initrd_size ? (e->kernel_size + BLOCK - 1) / BLOCK * BLOCK : 0) &&
@@ -128,30 +128,39 @@ static bool file_ok(uint64_t offset, uint64_t size, uint32_t crc)
 	return got == crc && tail == 0;
 }
 
-/* Slot by slot: exactly the documented capabilities, with their rights. */
-static bool cspace_ok(void)
+/* What slot `slot` should hold for a guest of `vcpus` vCPUs: its type (0: empty), rights. */
+static moat_word_t slot_wanted(moat_cptr_t slot, uint64_t vcpus, moat_word_t *rights)
 {
-	static const struct {
-		moat_cptr_t slot;
-		moat_word_t type, rights;
-	} want[] = {
-		{ MOAT_DOMAIN_SLOT_ROOT, MOAT_OBJ_ENDPOINT, MOAT_RIGHT_WRITE },
-		{ MOAT_DOMAIN_SLOT_INBOX, MOAT_OBJ_NOTIFICATION, MOAT_RIGHT_READ },
-		{ MOAT_VMM_SLOT_FAULT_EP, MOAT_OBJ_ENDPOINT, MOAT_RIGHT_READ },
-		{ MOAT_VMM_SLOT_VCPU_TCB, MOAT_OBJ_TCB, MOAT_RIGHTS_ALL },
-		{ MOAT_VMM_SLOT_VCPU, MOAT_OBJ_VCPU, MOAT_RIGHTS_ALL },
-		{ MOAT_VMM_SLOT_REPLY, MOAT_OBJ_REPLY, MOAT_RIGHTS_ALL },
-	};
+	*rights = MOAT_RIGHTS_ALL;
+	switch (slot) {
+	case MOAT_DOMAIN_SLOT_ROOT:
+		*rights = MOAT_RIGHT_WRITE;
+		return MOAT_OBJ_ENDPOINT;
+	case MOAT_DOMAIN_SLOT_INBOX:
+		*rights = MOAT_RIGHT_READ;
+		return MOAT_OBJ_NOTIFICATION;
+	case MOAT_VMM_SLOT_FAULT_EP:
+		*rights = MOAT_RIGHT_READ;
+		return MOAT_OBJ_ENDPOINT;
+	case MOAT_VMM_SLOT_REPLY:
+		return MOAT_OBJ_REPLY;
+	}
+	if (slot - MOAT_VMM_SLOT_VCPU_TCB(0) < vcpus)
+		return MOAT_OBJ_TCB;
+	if (slot - MOAT_VMM_SLOT_VCPU(0) < vcpus)
+		return MOAT_OBJ_VCPU;
+	return 0;
+}
+
+/* Slot by slot: exactly the documented capabilities, with their rights. */
+static bool cspace_ok(uint64_t vcpus)
+{
 	unsigned wrong = 0, held = 0;
 	moat_word_t type, rights;
 
 	for (moat_cptr_t slot = 0; slot < MOAT_DOMAIN_CSPACE_SLOTS; slot++) {
-		moat_word_t want_type = 0, want_rights = 0;
+		moat_word_t want_rights, want_type = slot_wanted(slot, vcpus, &want_rights);
 
-		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-			if (want[i].slot == slot)
-				want_type = want[i].type, want_rights = want[i].rights;
-		}
 		if (moat_identify(slot, &type, &rights) != MOAT_OK || type != want_type ||
 		    (want_type && rights != want_rights)) {
 			moat_printf("vmm_test: slot %lu holds type %lu rights %lu\n", slot, type,
@@ -164,7 +173,7 @@ static bool cspace_ok(void)
 		wrong++;
 	moat_printf("vmm_test: guest '%s': %u capabilities in %u slots\n", guest, held,
 		    MOAT_DOMAIN_CSPACE_SLOTS);
-	return wrong == 0 && held == sizeof(want) / sizeof(want[0]);
+	return wrong == 0 && held == 4 + 2 * vcpus;
 }
 
 /* A Call to the root server; the reply's label. */
@@ -190,10 +199,11 @@ static void clean(volatile void *p, size_t len)
 }
 
 /*
- * vCPU 0 at the start of RAM: load the last word of RAM (through the
- * GuestSpace) into x1, then PSCI SYSTEM_OFF by hvc: a fault message here.
+ * Each vCPU in turn at the start of RAM: load the last word of RAM
+ * (through the GuestSpace) into x1, then PSCI SYSTEM_OFF by hvc: a fault
+ * message here, with that vCPU's badge. Stopped again after it.
  */
-static bool vcpu_ok(uint64_t ram_size)
+static bool vcpu_ok(uint64_t ram_size, uint64_t vcpus)
 {
 	static const uint32_t code[] = {
 		0x580000c2, /* ldr x2, 1f */
@@ -207,7 +217,7 @@ static bool vcpu_ok(uint64_t ram_size)
 	volatile uint64_t *last =
 		(volatile uint64_t *)(uintptr_t)(MOAT_VMM_GUEST_RAM + ram_size - 8);
 	moat_word_t regs[2] = { GUEST_RAM_IPA, 0 };
-	struct moat_regs r = { .x0 = MOAT_VMM_SLOT_FAULT_EP, .x6 = MOAT_VMM_SLOT_REPLY };
+	unsigned right = 0;
 
 	for (unsigned i = 0; i < 6; i++)
 		ram[i] = code[i];
@@ -215,16 +225,23 @@ static bool vcpu_ok(uint64_t ram_size)
 	*last = RAM_MAGIC;
 	clean(ram, 64);
 	clean(last, 8);
-	if (moat_invoke(MOAT_VMM_SLOT_VCPU_TCB, MOAT_TCB_WRITE_REGISTERS, 2, regs, 0, NULL) !=
-		    MOAT_OK ||
-	    moat_invoke(MOAT_VMM_SLOT_VCPU_TCB, MOAT_TCB_RESUME, 0, NULL, 0, NULL) != MOAT_OK)
-		return false;
-	moat_syscall(MOAT_SYS_RECV, &r);
-	moat_printf("vmm_test: guest '%s': vCPU exit, badge %lu, label 0x%lx, x0 0x%lx, x1 0x%lx\n",
-		    guest, r.x0, moat_msginfo_label(r.info), r.mr[0], r.mr[1]);
-	return r.x0 == MOAT_VMM_VCPU_BADGE(0) &&
-	       moat_msginfo_label(r.info) == MOAT_FAULT_GUEST_HVC && r.mr[0] == PSCI_SYSTEM_OFF &&
-	       r.mr[1] == RAM_MAGIC;
+	for (uint64_t i = 0; i < vcpus; i++) {
+		moat_cptr_t tcb = MOAT_VMM_SLOT_VCPU_TCB(i);
+		struct moat_regs r = { .x0 = MOAT_VMM_SLOT_FAULT_EP, .x6 = MOAT_VMM_SLOT_REPLY };
+
+		if (moat_invoke(tcb, MOAT_TCB_WRITE_REGISTERS, 2, regs, 0, NULL) != MOAT_OK ||
+		    moat_invoke(tcb, MOAT_TCB_RESUME, 0, NULL, 0, NULL) != MOAT_OK)
+			return false;
+		moat_syscall(MOAT_SYS_RECV, &r);
+		moat_printf("vmm_test: guest '%s': vCPU exit, badge %lu, label 0x%lx, x0 0x%lx, "
+			    "x1 0x%lx\n",
+			    guest, r.x0, moat_msginfo_label(r.info), r.mr[0], r.mr[1]);
+		right += r.x0 == MOAT_VMM_VCPU_BADGE(i) &&
+			 moat_msginfo_label(r.info) == MOAT_FAULT_GUEST_HVC &&
+			 r.mr[0] == PSCI_SYSTEM_OFF && r.mr[1] == RAM_MAGIC;
+		moat_invoke(tcb, MOAT_TCB_SUSPEND, 0, NULL, 0, NULL); /* its exit unanswered */
+	}
+	return right == vcpus;
 }
 
 int main(void *arg)
@@ -244,9 +261,9 @@ int main(void *arg)
 	if (e->initrd_size)
 		check(file_ok(v->initrd_offset, v->initrd_size, e->initrd_crc),
 		      "its initrd's bytes");
-	check(cspace_ok(), "the CSpace holds exactly the documented capabilities");
+	check(cspace_ok(v->vcpus), "the CSpace holds exactly the documented capabilities");
 	check(report(MOAT_GUEST_STARTED, 1) == MOAT_OK, "started reported");
-	check(vcpu_ok(v->ram_size), "its vCPU ran and asked to power off");
+	check(vcpu_ok(v->ram_size, v->vcpus), "each vCPU ran and asked to power off");
 	check(report(MOAT_GUEST_POWER_OFF, 1) == MOAT_OK, "powered off reported");
 	check(report(99, 1) == MOAT_INVALID_ARGUMENT, "an unknown event is refused");
 	check(report(MOAT_GUEST_STARTED, 0) == MOAT_TRUNCATED_MESSAGE,

@@ -18,13 +18,13 @@
 #define MOAT_DOMAIN_NAME_MAX 32
 #define MOAT_DOMAIN_MAX_CHANNELS 8
 
-/* Fixed slots of a domain's CSpace (16 slots). */
+/* Fixed slots of a domain's CSpace (32 slots). */
 enum moat_domain_slot {
 	MOAT_DOMAIN_SLOT_ROOT = 1,        /* endpoint to the root server (write), also the fault endpoint */
 	MOAT_DOMAIN_SLOT_INBOX = 2,       /* the domain's own notification (read) */
 	MOAT_DOMAIN_SLOT_IRQ = 3,         /* a driver domain's IRQHandler */
 	MOAT_DOMAIN_SLOT_CHANNEL0 = 4,    /* channel i: the peer's inbox (write), slot 4 + i */
-	MOAT_DOMAIN_CSPACE_SLOTS = 16,
+	MOAT_DOMAIN_CSPACE_SLOTS = 32,
 };
 
 /* The inbox word: bit 0 the device interrupt, bit 1 + i a signal on channel i. */

@@ -3,7 +3,7 @@
  * gets (moat/domain.h): the root server builds one VMM per moat_guest(),
  * gives it the guest's RAM (mapped here and in the guest's stage 2), its
  * kernel and initrd (read-only copies, kept for every reset), the guest's
- * vCPU thread and VCPU, and the endpoint that thread's faults arrive on
+ * vCPU threads and VCPUs, and the endpoint their faults arrive on
  * (docs/vm.md).
  */
 #ifndef MOAT_VMM_H
@@ -22,15 +22,20 @@
 
 /*
  * The guest's objects in the VMM's CSpace (after the channels' slots; a
- * VMM has no device and no channels yet, so slots 3-11 are empty). Slots
- * 13-15 hold all rights.
+ * VMM has no device and no channels yet). Every one holds all rights but
+ * the fault endpoint. vCPU i (0 <= i < the info page's `vcpus`) has its
+ * thread and its VCPU in slots MOAT_VMM_SLOT_VCPU_TCB(i) and
+ * MOAT_VMM_SLOT_VCPU(i); its faults carry badge MOAT_VMM_VCPU_BADGE(i).
  */
+#define MOAT_VMM_MAX_VCPUS 8
 enum moat_vmm_slot {
-	MOAT_VMM_SLOT_FAULT_EP = 12, /* read: the vCPU thread's faults, badge MOAT_VMM_VCPU_BADGE(0) */
-	MOAT_VMM_SLOT_VCPU_TCB = 13, /* vCPU 0's thread (suspended until the VMM starts it) */
-	MOAT_VMM_SLOT_VCPU = 14,     /* vCPU 0's VCPU */
-	MOAT_VMM_SLOT_REPLY = 15,    /* a reply object for serving the faults */
+	MOAT_VMM_SLOT_FAULT_EP = 12, /* read: every vCPU thread's faults */
+	MOAT_VMM_SLOT_REPLY = 13,    /* a reply object for serving the faults */
+	MOAT_VMM_SLOT_VCPU_TCB0 = 16, /* vCPU i's thread (suspended until the VMM starts it) */
+	MOAT_VMM_SLOT_VCPU0 = MOAT_VMM_SLOT_VCPU_TCB0 + MOAT_VMM_MAX_VCPUS, /* vCPU i's VCPU */
 };
+#define MOAT_VMM_SLOT_VCPU_TCB(i) ((moat_cptr_t)MOAT_VMM_SLOT_VCPU_TCB0 + (i))
+#define MOAT_VMM_SLOT_VCPU(i) ((moat_cptr_t)MOAT_VMM_SLOT_VCPU0 + (i))
 #define MOAT_VMM_VCPU_BADGE(i) ((moat_word_t)(i) + 1)
 
 /*
