@@ -3,7 +3,7 @@
 #   cmake_minimum_required(VERSION 3.25)
 #   include(/path/to/moat/cmake/Moat.cmake)  # before project(): the cross toolchain
 #   project(my_system C ASM)
-#   moat_sdk()                               # kernel, runtime, the system API
+#   moat_sdk()                               # kernel, runtime, libpv, the system API
 #   moat_program(blinky SOURCES blinky.c)
 #   moat_domain(NAME blinky PROGRAM blinky PRIORITY 100)
 #   moat_system(NAME my_system PLATFORM qemu-virt)   # -> my_system.img
@@ -19,6 +19,7 @@ endif()
 macro(moat_sdk)
   set(MOAT_TARGET ON)
   include(${MOAT_DIR}/cmake/MoatTarget.cmake)
+  add_subdirectory(${MOAT_DIR}/libpv ${CMAKE_BINARY_DIR}/moat/libpv)
   add_subdirectory(${MOAT_DIR}/kernel ${CMAKE_BINARY_DIR}/moat/kernel)
   add_subdirectory(${MOAT_DIR}/servers/runtime ${CMAKE_BINARY_DIR}/moat/runtime)
   if(NOT MOAT_SYSGEN)

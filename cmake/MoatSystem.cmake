@@ -11,6 +11,7 @@ include_guard(GLOBAL)
 set(MOAT_SYSTEM_ROOT_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/main.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/alloc.c
+    ${CMAKE_CURRENT_LIST_DIR}/../servers/root/console.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/device.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/domains.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/guests.c
@@ -72,7 +73,7 @@ endfunction()
 
 # The common part of moat_domain and moat_driver_domain.
 function(_moat_domain kind)
-  cmake_parse_arguments(A "" "NAME;PROGRAM;PRIORITY;BUDGET_US;PERIOD_US;STACK;HEAP;DEVICE" ""
+  cmake_parse_arguments(A "KERNEL_LOG" "NAME;PROGRAM;PRIORITY;BUDGET_US;PERIOD_US;STACK;HEAP;DEVICE" ""
                         ${ARGN})
   if(kind STREQUAL "driver")
     set(fn moat_driver_domain)
@@ -115,6 +116,12 @@ function(_moat_domain kind)
   elseif(A_DEVICE)
     _moat_fail("${decl}: only moat_driver_domain takes a DEVICE")
   endif()
+  if(A_KERNEL_LOG)
+    if(kind STREQUAL "driver")
+      _moat_fail("${decl}: only moat_domain takes KERNEL_LOG")
+    endif()
+    string(APPEND text "  kernel_log 1\n")
+  endif()
   string(APPEND text "  program ${MOAT_PROGRAM_DIR}/${A_PROGRAM}.elf\n  priority ${A_PRIORITY}\n")
   _moat_numbers(text ${decl} BUDGET_US PERIOD_US)
   string(APPEND text "  stack ${stack}\n  heap ${heap}\n  where ${CMAKE_CURRENT_LIST_FILE}\n")
@@ -123,7 +130,8 @@ function(_moat_domain kind)
 endfunction()
 
 # moat_domain(NAME <n> PROGRAM <target> PRIORITY <0-255> [BUDGET_US <n> PERIOD_US <n>]
-#             [STACK <size>] [HEAP <size>])
+#             [STACK <size>] [HEAP <size>] [KERNEL_LOG])
+# KERNEL_LOG: the domain reads the kernel log ring (docs/console.md).
 function(moat_domain)
   _moat_domain(domain ${ARGN})
 endfunction()

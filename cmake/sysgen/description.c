@@ -46,6 +46,7 @@ static const struct key_spec {
 	{"net", DESC_F_NET, VALUE_FLAG, KIND(DESC_GUEST)},
 	{"console", DESC_F_CONSOLE, VALUE_FLAG, KIND(DESC_GUEST)},
 	{"vmm", DESC_F_VMM, VALUE_TEXT, KIND(DESC_GUEST)},
+	{"kernel_log", DESC_F_KERNEL_LOG, VALUE_FLAG, KIND(DESC_DOMAIN)},
 	{"where", DESC_F_WHERE, VALUE_TEXT, ANY_KIND},
 };
 

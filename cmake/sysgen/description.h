@@ -45,6 +45,7 @@ enum desc_field {
 	DESC_F_NET,
 	DESC_F_CONSOLE,
 	DESC_F_VMM,
+	DESC_F_KERNEL_LOG,
 	DESC_F_WHERE,
 	DESC_F_COUNT
 };

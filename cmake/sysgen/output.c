@@ -38,8 +38,9 @@ static void emit_device(FILE *f, size_t index, const struct plat_device *dev)
 {
 	fprintf(f, "static const struct sys_device sys_device_%zu = {\n\t.name = ", index);
 	put_string(f, dev->name);
-	fprintf(f, ",\n\t.paddr = 0x%llxull,\n\t.size = 0x%llxull,\n\t.irq = %u,\n};\n\n",
+	fprintf(f, ",\n\t.paddr = 0x%llxull,\n\t.size = 0x%llxull,\n\t.irq = %u,\n",
 		(ull)dev->paddr, (ull)dev->size, dev->irq_count ? dev->irqs[0] : 0);
+	fprintf(f, "\t.kernel_uart = %s,\n};\n\n", dev->keep == PLAT_KEEP_UART ? "true" : "false");
 }
 
 static void emit_devices(FILE *f, const struct desc *desc, const struct platform *plat)
@@ -65,9 +66,11 @@ static void emit_domain(FILE *f, size_t index, const struct desc_decl *decl)
 	fprintf(f, "\t\t.heap_pages = %llu,\n",
 		(ull)desc_num(decl, DESC_F_HEAP, 0) / DESC_PAGE_SIZE);
 	if (decl->kind == DESC_DRIVER)
-		fprintf(f, "\t\t.device = &sys_device_%zu,\n\t},\n", index);
+		fprintf(f, "\t\t.device = &sys_device_%zu,\n", index);
 	else
-		fprintf(f, "\t\t.device = NULL,\n\t},\n");
+		fprintf(f, "\t\t.device = NULL,\n");
+	fprintf(f, "\t\t.kernel_log = %s,\n\t},\n",
+		desc_num(decl, DESC_F_KERNEL_LOG, 0) ? "true" : "false");
 }
 
 static void emit_domains(FILE *f, const struct desc *desc)

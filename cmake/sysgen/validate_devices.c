@@ -2,7 +2,10 @@
  * Checks on drivers' devices (see validate.h): each names a device of the
  * platform that the kernel does not keep, and no two drivers get the same
  * device, a page of each other's devices (drivers get whole 4 KiB pages,
- * and virtio-mmio transports are only 0x200 apart) or the same INTID.
+ * and virtio-mmio transports are only 0x200 apart) or the same INTID. The
+ * kernel's debug UART may go to a driver: the root server then hands the
+ * kernel's console over to it (docs/console.md), which needs one domain
+ * that reads the kernel log (`kernel_log`).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +67,7 @@ static const struct plat_device *resolve(const struct desc_decl *drv, const stru
 			   drv->name, name, plat->file);
 		return NULL;
 	}
-	if (dev->keep != PLAT_FREE) {
+	if (dev->keep != PLAT_FREE && dev->keep != PLAT_KEEP_UART) {
 		diag_error(d, drv->where,
 			   "driver '%s': device '%s' cannot be given to a driver: %s", drv->name,
 			   name,
@@ -113,7 +116,8 @@ static void check_kept(const struct given *g, const struct platform *plat, struc
 		const struct plat_device *k = &plat->devices[i];
 		bool irq = false;
 
-		if (k->keep == PLAT_FREE || k->keep == PLAT_KEEP_RAM || k->keep == PLAT_MALFORMED)
+		if (k->keep == PLAT_FREE || k->keep == PLAT_KEEP_RAM || k->keep == PLAT_MALFORMED ||
+		    k == g->dev)
 			continue;
 		for (unsigned n = 0; n < k->irq_count && g->dev->irq_count; n++)
 			irq |= k->irqs[n] == g->dev->irqs[0];
@@ -123,6 +127,34 @@ static void check_kept(const struct given *g, const struct platform *plat, struc
 				   g->driver->name, dev_label(label, g),
 				   irq ? "an interrupt" : "a page", k->name,
 				   plat_keep_reason(k->keep));
+	}
+}
+
+/* A driver of the kernel's UART needs exactly one domain reading the kernel log. */
+static void check_kernel_log(const struct desc *desc, const struct given *given, size_t n,
+			     struct diag *d)
+{
+	const struct desc_decl *reader = NULL;
+
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *decl = &desc->decls[i];
+
+		if (decl->kind != DESC_DOMAIN || !desc_num(decl, DESC_F_KERNEL_LOG, 0))
+			continue;
+		if (reader)
+			diag_error(d, decl->where,
+				   "domain '%s': only one domain reads the kernel log, and domain "
+				   "'%s' (%s) does",
+				   decl->name, reader->name, reader->where);
+		else
+			reader = decl;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (given[i].dev->keep == PLAT_KEEP_UART && !reader)
+			diag_error(d, given[i].driver->where,
+				   "driver '%s': device '%s' is the kernel's debug UART: the system "
+				   "needs a domain with KERNEL_LOG to read the kernel's log",
+				   given[i].driver->name, given[i].dev->name);
 	}
 }
 
@@ -147,5 +179,6 @@ void validate_devices(const struct desc *desc, const struct platform *plat, stru
 			check_pair(&given[j], &given[n], d);
 		n++;
 	}
+	check_kernel_log(desc, given, n, d);
 	free(given);
 }

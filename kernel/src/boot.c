@@ -15,6 +15,7 @@
 #include "cdt.h"
 #include "elf.h"
 #include "invariants.h"
+#include "klog.h"
 #include "object.h"
 #include "panic.h"
 #include "phys.h"
@@ -202,6 +203,9 @@ void boot_root_server(void)
 	slots[MOAT_SLOT_ASID_CONTROL].cap = (struct cap){ .type = CAP_ASID_CONTROL };
 	slots[MOAT_SLOT_IPC_BUFFER].cap = frame_cap(ipc, ROOT_IPC_BUFFER, MOAT_RIGHT_READ | MOAT_RIGHT_WRITE);
 	slots[MOAT_SLOT_BOOTINFO_FRAME].cap = frame_cap(bi, ROOT_BOOTINFO, MOAT_RIGHT_READ);
+	slots[MOAT_SLOT_KLOG].cap = (struct cap){ .type = CAP_KLOG };
+	slots[MOAT_SLOT_KLOG_FRAME].cap = (struct cap){ .type = CAP_FRAME, .rights = MOAT_RIGHT_READ,
+							.bits = 12, .obj = kva_to_phys(klog_page()).bits };
 
 	t = make_thread(elf.entry, ipc);
 	slots[MOAT_SLOT_ROOT_TCB].cap = (struct cap){ .type = CAP_TCB, .rights = MOAT_RIGHTS_ALL,

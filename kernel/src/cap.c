@@ -38,6 +38,7 @@ bool cap_same_object(const struct cap *a, const struct cap *b)
 	case CAP_IRQ_CONTROL:
 	case CAP_SCHED_CONTROL:
 	case CAP_ASID_CONTROL:
+	case CAP_KLOG:
 		return true;
 	default:
 		return a->obj == b->obj && a->bits == b->bits;
@@ -67,6 +68,7 @@ bool cap_derive(const struct cap *src, struct cap *out)
 	case CAP_IRQ_CONTROL:
 	case CAP_ASID_CONTROL:
 	case CAP_SCHED_CONTROL:
+	case CAP_KLOG:
 		return false;
 	default:
 		*out = *src;

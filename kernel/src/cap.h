@@ -32,6 +32,7 @@ enum cap_type {
 	CAP_IRQ_HANDLER = MOAT_CAP_IRQ_HANDLER,
 	CAP_SCHED_CONTROL = MOAT_CAP_SCHED_CONTROL,
 	CAP_ASID_CONTROL = MOAT_CAP_ASID_CONTROL,
+	CAP_KLOG = MOAT_CAP_KLOG,
 	/* A CNode being emptied after its last capability was deleted. */
 	CAP_ZOMBIE = 63,
 };

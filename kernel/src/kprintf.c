@@ -1,15 +1,13 @@
-/* kprintf: the formatter (fmt.c) writing to the arch console. */
+/* kprintf: the formatter (fmt.c) writing to the kernel log (klog.c). */
 #include "kprintf.h"
 
-#include "arch/console.h"
 #include "fmt.h"
+#include "klog.h"
 
 static void console_out(void *ctx, char c)
 {
 	(void)ctx;
-	if (c == '\n')
-		arch_console_putc('\r');
-	arch_console_putc(c);
+	klog_put(NULL, c);
 }
 
 size_t kvprintf(const char *fmt, va_list ap)

@@ -1,4 +1,4 @@
-/* Kernel console output (debug UART). */
+/* Kernel console output: into the kernel log (klog.h), as the kernel's own. */
 #ifndef MOAT_KPRINTF_H
 #define MOAT_KPRINTF_H
 

@@ -8,6 +8,7 @@
 #include "endpoint.h"
 #include "frame.h"
 #include "irq_handler.h"
+#include "klog.h"
 #include "notification.h"
 #include "phys.h"
 #include "sched_context.h"
@@ -104,6 +105,7 @@ void object_finalise(const struct cap *c)
 		break;
 	case CAP_NOTIFICATION:
 		irq_forget_notification(cap_ptr(c));
+		klog_forget_notification(cap_ptr(c));
 		notification_finalise(cap_ptr(c));
 		break;
 	case CAP_REPLY:

@@ -3,6 +3,7 @@
 
 #include "arch/cpu.h"
 #include "arch/irq.h"
+#include "klog.h"
 #include "kprintf.h"
 
 NORETURN void panic(const char *fmt, ...)
@@ -10,6 +11,7 @@ NORETURN void panic(const char *fmt, ...)
 	va_list ap;
 
 	arch_irq_mask();
+	klog_emergency(); /* straight to the UART: no domain runs again */
 	kprintf("\nmoat: panic: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

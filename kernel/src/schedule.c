@@ -5,6 +5,7 @@
 #include "arch/irq.h"
 #include "arch/timer.h"
 #include "irq.h"
+#include "klog.h"
 #include "sched_context.h"
 #include "thread.h"
 #include "vcpu.h"
@@ -84,6 +85,7 @@ static uint64_t kernel_events(uint64_t now)
 	sched_context_release(now);
 	vcpu_timer_release(now);
 	beat(now);
+	klog_flush(); /* after everything that may print */
 	return min_u64(min_u64(sched_context_next_release(), next_heartbeat), vcpu_timer_next());
 }
 

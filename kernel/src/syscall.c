@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "invariants.h"
 #include "irq_handler.h"
+#include "klog.h"
 #include "kprintf.h"
 #include "notification.h"
 #include "reply.h"
@@ -149,6 +150,16 @@ static struct kerror invoke_irq(struct call *c)
 	return e;
 }
 
+static struct kerror invoke_klog(struct call *c)
+{
+	struct klog_args a;
+	struct kerror e = klog_decode(&c->inv, &a);
+
+	if (e.code == MOAT_OK)
+		klog_invoke(&a);
+	return e;
+}
+
 static struct kerror invoke_tcb(struct call *c, unsigned *n, moat_word_t *out)
 {
 	struct tcb_args a;
@@ -214,6 +225,9 @@ static void do_invoke(struct tcb *t, uint64_t sysno)
 			break;
 		case CAP_VCPU:
 			e = invoke_vcpu(&c, &n, out);
+			break;
+		case CAP_KLOG:
+			e = invoke_klog(&c);
 			break;
 		case CAP_NOTIFICATION:
 			if (r.slot->cap.rights & MOAT_RIGHT_WRITE)
@@ -390,9 +404,10 @@ void syscall_handle(struct tcb *t)
 		break;
 #ifdef MOAT_DEBUG_SYSCALLS
 	case MOAT_SYS_DEBUG_PUTC:
-		kprintf("%c", (char)t->ctx.x[0]);
+		klog_put(t, (char)t->ctx.x[0]);
 		break;
 	case MOAT_SYS_DEBUG_HALT:
+		klog_emergency(); /* the console's domains will not run again */
 		kprintf("moat: %s halted the system with status %lu\n", tcb_name(t),
 			t->ctx.x[0] & 0xff);
 		if (invariant_runs)

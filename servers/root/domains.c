@@ -2,6 +2,7 @@
 #include "domains.h"
 
 #include "alloc.h"
+#include "console.h"
 #include "space.h"
 #include "string.h"
 
@@ -102,6 +103,7 @@ void domains_build(moat_cptr_t ep)
 		if ((err = connect(&sys_channels[c])))
 			moat_printf("root: channel %u not made: %s\n", c, err);
 	}
+	console_handover(domains, ready, ndomains);
 	for (unsigned i = 0; i < ndomains; i++) {
 		if (!ready[i])
 			continue;

@@ -16,6 +16,7 @@ struct sys_device {
 	uint64_t paddr;   /* MMIO base; the domain gets the pages covering it */
 	uint64_t size;
 	uint32_t irq;     /* INTID, 0: none */
+	bool kernel_uart; /* the kernel's debug UART: its driver gets the kernel log's UART */
 };
 
 struct sys_domain {
@@ -26,6 +27,7 @@ struct sys_domain {
 	uint64_t stack_pages;
 	uint64_t heap_pages;
 	const struct sys_device *device; /* a driver domain's device, else NULL */
+	bool kernel_log;       /* reads the kernel log ring (docs/console.md) */
 };
 
 /* Shared memory and/or a notification between domains a and b (indices). */

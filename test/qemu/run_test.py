@@ -5,9 +5,14 @@ A run passes only if QEMU ends with the expected exit status (the kernel
 reports its verdict through semihosting) and every --expect regex appears in
 the serial output, in the order given. With --expect-exit stop, QEMU is
 stopped as soon as every expectation has matched (for images that never
-end by themselves). On failure the whole serial log is printed.
+end by themselves). --send REGEX TEXT types TEXT (with Python escapes such
+as \\r or \\x01) on QEMU's serial input once REGEX has appeared in the
+output, each --send after the previous one; --forbid REGEX fails the run if
+REGEX (multi-line) matches the output anywhere. On failure the whole serial
+log is printed.
 """
 import argparse
+import codecs
 import os
 import re
 import selectors
@@ -27,6 +32,10 @@ def parse_args():
     p.add_argument("--extra", action="append", default=[], help="extra QEMU argument")
     p.add_argument("--same", action="append", default=[], metavar="REGEX",
                    help="a regex with one group: every match's group must be the same value")
+    p.add_argument("--send", nargs=2, action="append", default=[], metavar=("REGEX", "TEXT"),
+                   help="once REGEX has appeared (after the previous --send), type TEXT")
+    p.add_argument("--forbid", action="append", default=[], metavar="REGEX",
+                   help="a regex (multi-line) that must match nowhere in the output")
     return p.parse_args()
 
 
@@ -64,6 +73,32 @@ class Matcher:
         return [p.pattern for p in self.patterns[self.next:]]
 
 
+class Sender:
+    """Types each text on QEMU's input once its regex has appeared, in order."""
+
+    def __init__(self, pairs, stdin):
+        self.pairs = [(re.compile(r), codecs.decode(t, "unicode_escape").encode("latin-1"))
+                      for r, t in pairs]
+        self.stdin = stdin
+        self.pos = 0
+
+    def feed(self, text):
+        while self.pairs:
+            m = self.pairs[0][0].search(text, self.pos)
+            if not m:
+                return
+            self.pos = m.end()
+            try:
+                self.stdin.write(self.pairs[0][1])
+                self.stdin.flush()
+            except BrokenPipeError:
+                return  # QEMU is gone; the run's status says why
+            self.pairs.pop(0)
+
+    def missing(self):
+        return [r.pattern for r, _ in self.pairs]
+
+
 def run(args):
     if not os.path.exists(args.image):
         return False, f"image {args.image} does not exist (build it first)", ""
@@ -71,8 +106,9 @@ def run(args):
         qemu_args = [line.strip() for line in f if line.strip()]
     cmd = [args.qemu, *qemu_args, "-display", "none", "-monitor", "none",
            "-serial", "stdio", "-kernel", args.image, *args.extra]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if args.send else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    sender = Sender(args.send, proc.stdin)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     out = bytearray()
@@ -93,7 +129,8 @@ def run(args):
             break
         out += chunk
         matcher.feed(out.decode("utf-8", "replace"))
-        if args.expect_exit == "stop" and matcher.done():
+        sender.feed(out.decode("utf-8", "replace"))
+        if args.expect_exit == "stop" and matcher.done() and not sender.pairs:
             stopped = True
             break
     if proc.poll() is None:
@@ -113,9 +150,16 @@ def run(args):
             return False, why, text
     elif not stopped:
         return False, f"QEMU ended (status {status}) before every expectation matched", text
+    if sender.pairs:
+        return False, "never typed: the output lacked (in order):\n  " + \
+            "\n  ".join(sender.missing()), text
     if not matcher.done():
         return False, "missing from the serial output (in order):\n  " + \
             "\n  ".join(matcher.missing()), text
+    for pattern in args.forbid:
+        m = re.search(pattern, text, re.MULTILINE)
+        if m:
+            return False, f"forbidden {pattern!r} matched: {m.group(0)!r}", text
     why = check_same(args.same, text)
     if why:
         return False, why, text

@@ -316,3 +316,50 @@ foreach(strategy eager lazy)
              "BENCH guest_switch_fp_nofp_${strategy} [0-9]+ instructions"
              "bench: done")
 endforeach()
+
+# The console chain (docs/console.md): the root server hands the kernel's
+# UART to the PL011 driver domain and the kernel log to the console server;
+# from then on every line, the kernel's and the domains', arrives prefixed
+# with its writer's name and whole although two domains write a character
+# at a time in turns; a hostile client's bad chunk and broken ring are
+# logged and dropped; input typed on the serial line goes to the focused
+# client, to the next one after Ctrl-A n, and to the first after Ctrl-A 1.
+moat_qemu_test(console
+    SYSTEM console/system.cmake
+    EXPECT_EXIT stop
+    TIMEOUT 30
+    EXPECT "root: system 'qemu_console': 5 domains, 4 channels"
+           "\\[console\\] 3 client\\(s\\). the driver is 'uart'"
+           "\\[console\\] input goes to 'alpha'"
+           "\\[root\\] root: the kernel's console goes to 'uart'. its log to 'console'"
+           "\\[root\\] root: started 'alpha' in an address space of its own"
+           "\\[uart\\] pl011: UART at 0x9000000, INTID 33, for console 'console'"
+           "\\[mallory\\] hostile: a fair line first"
+           "\\[console\\] 'mallory' sent a chunk of 200 bytes: dropped"
+           "\\[console\\] 'mallory' broke its ring \\(peer index out of range\\): no longer served"
+           "\\n\\[alpha\\] alpha: putc line 3 abcdefghijklmnopqrstuvwxyz\\r?\\n"
+           "\\n\\[beta\\] beta: channel line 3 ABCDEFGHIJKLMNOPQRSTUVWXYZ\\r?\\n"
+           "\\[alpha\\] alpha: input 'hello'"
+           "\\[console\\] input goes to 'beta'"
+           "\\[beta\\] beta: input 'world'"
+           "\\[console\\] input goes to 'alpha'"
+           "\\[alpha\\] alpha: input 'again'"
+           "\\[kernel\\] moat: uptime [0-9]+ s"
+    SEND "ready for input[\\s\\S]*ready for input" "hello\\r"
+         "\\[alpha\\] alpha: input 'hello'" "\\x01n"
+         "\\[console\\] input goes to 'beta'" "world\\r"
+         "\\[beta\\] beta: input 'world'" "\\x011again\\r"
+    FORBID "^\\[alpha\\] .*beta" "^\\[beta\\] .*alpha" "^\\[alpha\\] alpha: input 'world'" "^\\[beta\\] beta: input '(hello|again)'"
+           "^(root: started|moat: uptime|alpha: |beta: )" "^\\[(alpha|beta)\\] (alpha|beta): (putc|channel) line [0-9] [a-zA-Z]{0,25}\\r?$")
+
+# The kernel log ring seen from the root server (docs/console.md): the
+# frame only read-only, KLog only moved, KLog_Attach's checks, records
+# naming the writer, and after the Attach no byte on the UART (the verdict
+# is the exit status; DebugHalt prints as a last resort), a signal per line
+# and per half ring, and no waiting for a reader.
+moat_qemu_test(klog
+    ROOTSERVER_SOURCES klog/klog_test.c
+    EXPECT "klog: a record"
+           "klog: frame read-only, KLog not copied, bad attaches refused: ok"
+           "moat: root halted the system with status 0"
+    FORBID "klog: after the handover" "xxxx")

@@ -2,7 +2,7 @@
 # ctest test (label `qemu`) that boots its image under QEMU and checks the
 # exit status (semihosting) and the serial output.
 function(moat_qemu_test name)
-  cmake_parse_arguments(ARG "SERIAL" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM;KERNEL" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT"
+  cmake_parse_arguments(ARG "SERIAL" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM;KERNEL" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT;SEND;FORBID"
                         ${ARGN})
   if(NOT ARG_IMAGE)
     set(ARG_IMAGE test/qemu/qemu_${name}.img)
@@ -22,6 +22,20 @@ function(moat_qemu_test name)
   endforeach()
   foreach(e IN LISTS ARG_EXPECT)
     list(APPEND expects --expect "${e}")
+  endforeach()
+  # SEND: pairs of a regex and the text to type once it has appeared.
+  list(LENGTH ARG_SEND nsend)
+  if(nsend GREATER 0)
+    math(EXPR last "${nsend} - 1")
+    foreach(i RANGE 0 ${last} 2)
+      math(EXPR j "${i} + 1")
+      list(GET ARG_SEND ${i} regex)
+      list(GET ARG_SEND ${j} text)
+      list(APPEND expects --send "${regex}" "${text}")
+    endforeach()
+  endif()
+  foreach(f IN LISTS ARG_FORBID)
+    list(APPEND expects --forbid "${f}")
   endforeach()
   add_test(NAME qemu.${name}
       COMMAND Python3::Interpreter ${CMAKE_SOURCE_DIR}/test/qemu/run_test.py

@@ -15,6 +15,7 @@
 #include "esr.h"
 #include "fastpath.h"
 #include "irq.h"
+#include "klog.h"
 #include "kprintf.h"
 #include "panic.h"
 #include "reply.h"
@@ -106,6 +107,7 @@ NORETURN static void report_unexpected(const struct trap_frame *f, unsigned kind
 	unsigned ec = ESR_EC(f->esr);
 
 	esr_describe_iss(f->esr, iss, sizeof(iss));
+	klog_emergency(); /* the report ends in a panic: straight to the UART */
 	kprintf("\n*** unexpected exception in the kernel: %s\n", vector_names[kind & 15]);
 	kprintf("  ESR 0x%016lx: EC 0x%02x: %s, IL %u\n", f->esr, ec, esr_class_name(ec),
 		(unsigned)ESR_IL(f->esr));

@@ -24,6 +24,9 @@ enum moat_root_slot {
 	MOAT_SLOT_ASID_CONTROL = 6,
 	MOAT_SLOT_IPC_BUFFER = 7,
 	MOAT_SLOT_BOOTINFO_FRAME = 8,
+	/* 9: none (tests that use this CNode as a vCPU's map guest channels to 2-9) */
+	MOAT_SLOT_KLOG = 10,             /* KLog: hands the UART to a console driver */
+	MOAT_SLOT_KLOG_FRAME = 11,       /* the kernel log ring's page, read-only (moat/klog.h) */
 	MOAT_SLOT_FIRST_FREE_FIXED = 16, /* untyped start here, then empty slots */
 };
 

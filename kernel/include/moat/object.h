@@ -24,6 +24,7 @@ enum moat_object_type {
 	MOAT_CAP_IRQ_HANDLER = 33,
 	MOAT_CAP_SCHED_CONTROL = 34,
 	MOAT_CAP_ASID_CONTROL = 35,
+	MOAT_CAP_KLOG = 36, /* hands the UART from the kernel to a console driver (moat/klog.h) */
 };
 
 /* log2 sizes of fixed-size objects. */
@@ -86,6 +87,8 @@ enum moat_invocation {
 	MOAT_VCPU_RESET = 71,      /* the vCPU as at power-on; its thread's registers zero */
 	MOAT_VCPU_READ_REGISTER = 72,  /* enum moat_vcpu_reg: its value */
 	MOAT_VCPU_WRITE_REGISTER = 73, /* enum moat_vcpu_reg, value (not the timer's) */
+
+	MOAT_KLOG_ATTACH = 80, /* notification: the kernel log's reader; the UART is the driver's */
 };
 
 /*

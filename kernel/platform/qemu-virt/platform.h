@@ -21,10 +21,13 @@
 #define PLATFORM_UART_SIZE 0x00001000UL
 
 /*
- * Device memory the kernel does not use, handed to the root server as
- * device untyped (base, log2 size), for user-level drivers.
+ * Device memory handed to the root server as device untyped (base, log2
+ * size), for user-level drivers. The kernel uses none of it, but the UART
+ * until the root server attaches a console driver (klog.h) before it
+ * starts the driver that gets it.
  */
 #define PLATFORM_DEVICE_REGIONS                                         \
+	{ 0x09000000UL, 12 }, /* PL011 UART, INTID 33 (after KLog_Attach) */ \
 	{ 0x09010000UL, 12 }, /* PL031 real-time clock, INTID 34 */     \
 	{ 0x09030000UL, 12 }, /* PL061 GPIO, INTID 39 */                \
 	{ 0x0a000000UL, 14 }, /* 32 virtio-mmio transports, INTID 48+ */

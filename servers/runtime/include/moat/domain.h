@@ -13,6 +13,7 @@
 #define MOAT_DOMAIN_HEAP 0x30000000ull     /* heap pages, read-write, zeroed */
 #define MOAT_DOMAIN_SHARED 0x40000000ull   /* channels' shared memory, in channel order */
 #define MOAT_DOMAIN_DEVICE 0x60000000ull   /* a driver domain's device pages (uncached) */
+#define MOAT_DOMAIN_KLOG 0x10010000ull     /* the kernel log ring (moat/klog.h), read-only: KERNEL_LOG */
 
 #define MOAT_DOMAIN_INFO_MAGIC 0x4f464e494e4d4f44ull /* "DOMNINFO" */
 #define MOAT_DOMAIN_NAME_MAX 32
@@ -30,6 +31,8 @@ enum moat_domain_slot {
 /* The inbox word: bit 0 the device interrupt, bit 1 + i a signal on channel i. */
 #define MOAT_DOMAIN_IRQ_BIT 1ull
 #define MOAT_DOMAIN_CHANNEL_BIT(i) (2ull << (i))
+/* The kernel log has new output (the domain declared KERNEL_LOG; docs/console.md). */
+#define MOAT_DOMAIN_KLOG_BIT (1ull << 16)
 
 struct moat_channel_info {
 	char peer[MOAT_DOMAIN_NAME_MAX]; /* the other domain's name */
@@ -48,6 +51,7 @@ struct moat_domain_info {
 	uint64_t device_irq;    /* INTID, 0: none */
 	uint64_t channel_count;
 	struct moat_channel_info channel[MOAT_DOMAIN_MAX_CHANNELS];
+	uint64_t klog;          /* address of the kernel log ring (read-only), 0: none */
 };
 
 _Static_assert(sizeof(struct moat_channel_info) == 56, "domain info ABI");
