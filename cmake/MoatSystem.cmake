@@ -73,7 +73,7 @@ endfunction()
 
 # The common part of moat_domain and moat_driver_domain.
 function(_moat_domain kind)
-  cmake_parse_arguments(A "KERNEL_LOG" "NAME;PROGRAM;PRIORITY;BUDGET_US;PERIOD_US;STACK;HEAP;DEVICE" ""
+  cmake_parse_arguments(A "KERNEL_LOG" "NAME;PROGRAM;PRIORITY;BUDGET_US;PERIOD_US;STACK;HEAP;DEVICE;DMA" ""
                         ${ARGN})
   if(kind STREQUAL "driver")
     set(fn moat_driver_domain)
@@ -113,8 +113,12 @@ function(_moat_domain kind)
       _moat_fail("${decl}: DEVICE is missing")
     endif()
     string(APPEND text "  device ${A_DEVICE}\n")
-  elseif(A_DEVICE)
-    _moat_fail("${decl}: only moat_driver_domain takes a DEVICE")
+    if(DEFINED A_DMA)
+      _moat_size(dma ${decl} ${A_DMA})
+      string(APPEND text "  dma ${dma}\n")
+    endif()
+  elseif(A_DEVICE OR DEFINED A_DMA)
+    _moat_fail("${decl}: only moat_driver_domain takes a DEVICE or DMA")
   endif()
   if(A_KERNEL_LOG)
     if(kind STREQUAL "driver")
@@ -136,7 +140,8 @@ function(moat_domain)
   _moat_domain(domain ${ARGN})
 endfunction()
 
-# moat_driver_domain(NAME <n> DEVICE <platform device> PROGRAM <target> PRIORITY <p> ...)
+# moat_driver_domain(NAME <n> DEVICE <platform device> PROGRAM <target> PRIORITY <p>
+#                    [DMA <size>] ...)
 function(moat_driver_domain)
   _moat_domain(driver ${ARGN})
 endfunction()

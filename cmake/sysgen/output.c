@@ -65,6 +65,7 @@ static void emit_domain(FILE *f, size_t index, const struct desc_decl *decl)
 		(ull)desc_num(decl, DESC_F_STACK, DESC_DEFAULT_STACK) / DESC_PAGE_SIZE);
 	fprintf(f, "\t\t.heap_pages = %llu,\n",
 		(ull)desc_num(decl, DESC_F_HEAP, 0) / DESC_PAGE_SIZE);
+	fprintf(f, "\t\t.dma_blocks = %llu,\n", (ull)desc_num(decl, DESC_F_DMA, 0) >> 21);
 	if (decl->kind == DESC_DRIVER)
 		fprintf(f, "\t\t.device = &sys_device_%zu,\n", index);
 	else

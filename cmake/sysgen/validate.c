@@ -15,6 +15,7 @@
 #define GUEST_PRIORITY_MAX 254		 /* its VMM runs at priority + 1 */
 #define GUEST_VCPUS_MAX	   8		/* moat/vmm.h: MOAT_VMM_MAX_VCPUS */
 #define GUEST_BLOCK	   (2ull << 20) /* guest RAM and the VMM's copies of its files: 2 MiB frames */
+#define DMA_MAX		   (8ull << 20) /* moat/domain.h: MOAT_DOMAIN_DMA_BLOCKS 2 MiB blocks */
 #define GUEST_NAME_MAX	   24		/* "<name>.kernel" fits the archive's names */
 #define PROGRAM_NAME_MAX   31		/* moat/bootinfo.h: MOAT_PROGRAM_NAME_MAX - 1 */
 #define BOOTARGS_MAX	   511		/* moat/vmm.h: MOAT_VMM_BOOTARGS_MAX - 1 */
@@ -155,6 +156,20 @@ static void check_program(const struct desc_decl *decl, struct diag *d)
 			   program, why);
 }
 
+/* A driver's DMA memory: whole 2 MiB blocks (each physically contiguous), at most 8 MiB. */
+static void check_dma(const struct desc_decl *decl, struct diag *d)
+{
+	ull v = desc_num(decl, DESC_F_DMA, 0);
+
+	if (!present(decl, DESC_F_DMA) || (decl->invalid & (1u << DESC_F_DMA)))
+		return;
+	if (!v || v % GUEST_BLOCK)
+		diag_error(d, decl->where, "driver '%s': dma %llu is not a non-zero multiple of 2 MiB",
+			   decl->name, v);
+	else if (v > DMA_MAX)
+		diag_error(d, decl->where, "driver '%s': dma %llu is more than 8 MiB", decl->name, v);
+}
+
 static void check_domain(const struct desc_decl *decl, struct diag *d)
 {
 	check_program(decl, d);
@@ -168,6 +183,7 @@ static void check_domain(const struct desc_decl *decl, struct diag *d)
 	check_budget(decl, d);
 	check_pages(decl, DESC_F_STACK, "stack", true, d);
 	check_pages(decl, DESC_F_HEAP, "heap", false, d);
+	check_dma(decl, d);
 }
 
 static void check_channel_end(const struct desc *desc, const struct desc_decl *ch, const char *name,
@@ -363,13 +379,14 @@ static void check_memory(const struct desc *desc, const struct platform *plat, s
 				 desc_num(decl, DESC_F_STACK,
 					  desc_is_domain(decl) || guest ? DESC_DEFAULT_STACK : 0));
 		native = add_sat(native, desc_num(decl, DESC_F_HEAP, 0));
+		native = add_sat(native, desc_num(decl, DESC_F_DMA, 0));
 		shared = add_sat(shared, desc_num(decl, DESC_F_SHARED_MEMORY, 0));
 	}
 	total = add_sat(add_sat(add_sat(guests, files), native), shared);
 	if (total > avail)
 		diag_error(d, sys ? sys->where : desc->file,
 			   "system '%s': needs %llu bytes of memory (guest memory %llu, "
-			   "guest files %llu, domain stacks and heaps %llu, shared memory %llu), "
+			   "guest files %llu, domain stacks, heaps and DMA %llu, shared memory %llu), "
 			   "more than the %llu bytes available (platform RAM %llu minus 64 MiB "
 			   "reserved for the kernel and root server)",
 			   sys ? sys->name : "?", total, guests, files, native, shared, avail,

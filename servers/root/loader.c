@@ -114,6 +114,32 @@ static const char *make_cspace(struct domain *d, moat_cptr_t ep)
 	return NULL;
 }
 
+/*
+ * A driver's DMA memory: 2 MiB frames (each physically contiguous, so a
+ * device can be given one address for a whole block), mapped uncached,
+ * their capabilities in its CSpace for Frame_GetAddress.
+ */
+static const char *add_dma(struct domain *d)
+{
+	uint64_t blocks = d->sys->dma_blocks;
+
+	if (blocks > MOAT_DOMAIN_DMA_BLOCKS)
+		return "more DMA memory than 4 blocks of 2 MiB";
+	for (uint64_t i = 0; i < blocks; i++) {
+		moat_cptr_t frame;
+
+		if (alloc_object(MOAT_OBJ_FRAME_2M, 0, &frame) != MOAT_OK)
+			return "out of memory for its DMA memory";
+		if (space_map_large(frame, d->vspace, MOAT_DOMAIN_DMA + i * MOAT_DOMAIN_DMA_BLOCK, RW,
+				    MOAT_FRAME_UNCACHED) != MOAT_OK ||
+		    alloc_copy(d->cspace, MOAT_DOMAIN_SLOT_DMA(i), frame, RW, 0) != MOAT_OK)
+			return "cannot give it its DMA memory";
+	}
+	d->info.dma = blocks ? MOAT_DOMAIN_DMA : 0;
+	d->info.dma_size = blocks * MOAT_DOMAIN_DMA_BLOCK;
+	return NULL;
+}
+
 static const char *add_device(struct domain *d)
 {
 	const struct sys_device *dev = d->sys->device;
@@ -178,7 +204,7 @@ const char *loader_create(struct domain *d, const void *elf, size_t size, moat_c
 	d->info.magic = MOAT_DOMAIN_INFO_MAGIC;
 	loader_copy_name(d->info.name, d->sys->name, MOAT_DOMAIN_NAME_MAX);
 	d->info.heap_size = d->sys->heap_pages * SPACE_PAGE;
-	return add_device(d);
+	return (err = add_dma(d)) ? err : add_device(d);
 }
 
 const char *loader_sched_context(moat_cptr_t tcb, uint64_t budget_us, uint64_t period_us)

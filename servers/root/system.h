@@ -28,6 +28,7 @@ struct sys_domain {
 	uint64_t heap_pages;
 	const struct sys_device *device; /* a driver domain's device, else NULL */
 	bool kernel_log;       /* reads the kernel log ring (docs/console.md) */
+	uint64_t dma_blocks;             /* a driver domain's DMA memory, 2 MiB blocks */
 };
 
 /* Shared memory and/or a notification between domains a and b (indices). */

@@ -2,7 +2,7 @@
 # ctest test (label `qemu`) that boots its image under QEMU and checks the
 # exit status (semihosting) and the serial output.
 function(moat_qemu_test name)
-  cmake_parse_arguments(ARG "SERIAL" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM;KERNEL" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT;SEND;FORBID"
+  cmake_parse_arguments(ARG "SERIAL" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM;KERNEL;RUNNER" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT;SEND;FORBID"
                         ${ARGN})
   if(NOT ARG_IMAGE)
     set(ARG_IMAGE test/qemu/qemu_${name}.img)
@@ -15,6 +15,10 @@ function(moat_qemu_test name)
   endif()
   if(NOT ARG_LABEL)
     set(ARG_LABEL qemu)
+  endif()
+  # A runner sets the stage (e.g. a disk) and passes its arguments on to run_test.py.
+  if(NOT ARG_RUNNER)
+    set(ARG_RUNNER run_test.py)
   endif()
   set(expects)
   foreach(a IN LISTS ARG_QEMU_ARGS)
@@ -38,7 +42,7 @@ function(moat_qemu_test name)
     list(APPEND expects --forbid "${f}")
   endforeach()
   add_test(NAME qemu.${name}
-      COMMAND Python3::Interpreter ${CMAKE_SOURCE_DIR}/test/qemu/run_test.py
+      COMMAND Python3::Interpreter ${CMAKE_SOURCE_DIR}/test/qemu/${ARG_RUNNER}
           --qemu-args ${MOAT_TARGET_DIR}/qemu-args.txt
           --image ${MOAT_TARGET_DIR}/${ARG_IMAGE}
           --timeout ${ARG_TIMEOUT}

@@ -35,6 +35,11 @@ CASES = [
      "moat_domain(a): size '4G' is not a number of bytes"),
     ("driver_without_device", "moat_driver_domain(NAME d PROGRAM app PRIORITY 1)\n",
      "configure", "moat_driver_domain(d): DEVICE is missing"),
+    ("dma_on_a_domain", "moat_domain(NAME a PROGRAM app PRIORITY 1 DMA 2M)\n", "configure",
+     "moat_domain(a): only moat_driver_domain takes a DEVICE or DMA"),
+    ("dma_unaligned_in_build",
+     "moat_driver_domain(NAME d DEVICE pl031@9010000 PROGRAM app PRIORITY 1 DMA 1M)\n", "build",
+     "driver 'd': dma 1048576 is not a non-zero multiple of 2 MiB"),
     ("empty_channel", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n"
      "moat_domain(NAME b PROGRAM app PRIORITY 1)\nmoat_channel(a b)\n", "configure",
      "moat_channel(a b): a channel needs SHARED_MEMORY, NOTIFY or both"),

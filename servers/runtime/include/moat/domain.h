@@ -14,6 +14,7 @@
 #define MOAT_DOMAIN_SHARED 0x40000000ull   /* channels' shared memory, in channel order */
 #define MOAT_DOMAIN_DEVICE 0x60000000ull   /* a driver domain's device pages (uncached) */
 #define MOAT_DOMAIN_KLOG 0x10010000ull     /* the kernel log ring (moat/klog.h), read-only: KERNEL_LOG */
+#define MOAT_DOMAIN_DMA 0x70000000ull      /* a driver domain's DMA memory (normal, uncached) */
 
 #define MOAT_DOMAIN_INFO_MAGIC 0x4f464e494e4d4f44ull /* "DOMNINFO" */
 #define MOAT_DOMAIN_NAME_MAX 32
@@ -25,8 +26,14 @@ enum moat_domain_slot {
 	MOAT_DOMAIN_SLOT_INBOX = 2,       /* the domain's own notification (read) */
 	MOAT_DOMAIN_SLOT_IRQ = 3,         /* a driver domain's IRQHandler */
 	MOAT_DOMAIN_SLOT_CHANNEL0 = 4,    /* channel i: the peer's inbox (write), slot 4 + i */
+	MOAT_DOMAIN_SLOT_DMA0 = 12,       /* a driver's DMA block i: its 2 MiB frame, slot 12 + i */
 	MOAT_DOMAIN_CSPACE_SLOTS = 32,
 };
+
+/* A driver domain's DMA memory: at most 4 blocks of 2 MiB, each physically contiguous. */
+#define MOAT_DOMAIN_DMA_BLOCK (2ull << 20)
+#define MOAT_DOMAIN_DMA_BLOCKS 4
+#define MOAT_DOMAIN_SLOT_DMA(i) ((moat_cptr_t)MOAT_DOMAIN_SLOT_DMA0 + (i))
 
 /* The inbox word: bit 0 the device interrupt, bit 1 + i a signal on channel i. */
 #define MOAT_DOMAIN_IRQ_BIT 1ull
@@ -52,6 +59,8 @@ struct moat_domain_info {
 	uint64_t channel_count;
 	struct moat_channel_info channel[MOAT_DOMAIN_MAX_CHANNELS];
 	uint64_t klog;          /* address of the kernel log ring (read-only), 0: none */
+	uint64_t dma;           /* address of the DMA memory (block i at + i * 2 MiB), 0: none */
+	uint64_t dma_size;      /* bytes */
 };
 
 _Static_assert(sizeof(struct moat_channel_info) == 56, "domain info ABI");
