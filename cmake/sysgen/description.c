@@ -466,6 +466,7 @@ size_t desc_domain_index(const struct desc *desc, const struct desc_decl *decl)
 	size_t index = 0;
 
 	for (const struct desc_decl *d = desc->decls; d < decl; d++)
-		index += desc_is_domain(d);
+		index += desc_is_domain(d) == desc_is_domain(decl) &&
+			 (d->kind == DESC_GUEST) == (decl->kind == DESC_GUEST);
 	return index;
 }

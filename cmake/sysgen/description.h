@@ -85,6 +85,7 @@ const char *desc_text(const struct desc_decl *decl, enum desc_field f, const cha
 const struct desc_decl *desc_find(const struct desc *desc, const char *name);
 /* A domain's or driver's index in sys_domains (domains and drivers in order). */
 size_t desc_domain_index(const struct desc *desc, const struct desc_decl *decl);
+/* (For a guest: its index among the guests.) */
 bool desc_is_domain(const struct desc_decl *decl);
 
 #endif

@@ -98,9 +98,17 @@ static void emit_channels(FILE *f, const struct desc *desc)
 
 		if (ch->kind != DESC_CHANNEL)
 			continue;
-		fprintf(f, "\t[%zu] = {\n\t\t.a = %zu,\n\t\t.b = %zu,\n", n++,
-			desc_domain_index(desc, desc_find(desc, ch->name)),
-			desc_domain_index(desc, desc_find(desc, ch->peer)));
+		const struct desc_decl *a = desc_find(desc, ch->name), *b = desc_find(desc, ch->peer);
+
+		if (a->kind == DESC_GUEST) { /* the guest's VMM is always end b */
+			const struct desc_decl *t = a;
+
+			a = b;
+			b = t;
+		}
+		fprintf(f, "\t[%zu] = {\n\t\t.a = %zu,\n\t\t.b = %zu,\n\t\t.b_guest = %s,\n", n++,
+			desc_domain_index(desc, a), desc_domain_index(desc, b),
+			b->kind == DESC_GUEST ? "true" : "false");
 		fprintf(f, "\t\t.shared_pages = %llu,\n\t\t.notify = %s,\n\t},\n",
 			(ull)desc_num(ch, DESC_F_SHARED_MEMORY, 0) / DESC_PAGE_SIZE,
 			desc_num(ch, DESC_F_NOTIFY, 0) ? "true" : "false");

@@ -192,13 +192,8 @@ static void check_channel_end(const struct desc *desc, const struct desc_decl *c
 	const struct desc_decl *end = desc_find(desc, name);
 
 	if (!end)
-		diag_error(d, ch->where, "channel '%s' '%s': no domain or driver named '%s'",
+		diag_error(d, ch->where, "channel '%s' '%s': no domain, driver or guest named '%s'",
 			   ch->name, ch->peer, name);
-	else if (end->kind == DESC_GUEST)
-		diag_error(
-			d, ch->where,
-			"channel '%s' '%s': '%s' is a guest; channels connect domains and drivers",
-			ch->name, ch->peer, name);
 }
 
 static bool same_pair(const struct desc_decl *a, const struct desc_decl *b)
@@ -211,10 +206,17 @@ static void check_channel(const struct desc *desc, size_t i, struct diag *d)
 {
 	const struct desc_decl *ch = &desc->decls[i];
 
+	const struct desc_decl *a = desc_find(desc, ch->name), *b = desc_find(desc, ch->peer);
+
 	check_channel_end(desc, ch, ch->name, d);
 	if (strcmp(ch->name, ch->peer))
 		check_channel_end(desc, ch, ch->peer, d);
-	else
+	if (a && b && a->kind == DESC_GUEST && b->kind == DESC_GUEST && a != b)
+		diag_error(d, ch->where,
+			   "channel '%s' '%s': both are guests; a guest's VMM has channels to "
+			   "domains and drivers only",
+			   ch->name, ch->peer);
+	if (!strcmp(ch->name, ch->peer))
 		diag_error(d, ch->where, "channel '%s' '%s': connects '%s' to itself", ch->name,
 			   ch->peer, ch->name);
 	for (size_t j = 0; j < i; j++) {
@@ -424,15 +426,17 @@ static void check_limits(const struct desc *desc, struct diag *d)
 		if (decl->kind == DESC_GUEST && ++guests == ROOT_MAX_GUESTS + 1)
 			diag_error(d, decl->where, "guest '%s': more than %d guests in one system",
 				   decl->name, ROOT_MAX_GUESTS);
-		if (!desc_is_domain(decl))
+		if (!desc_is_domain(decl) && decl->kind != DESC_GUEST)
+			continue;
+		if ((n = channels_of(desc, decl->name)) > ROOT_MAX_CHANNELS)
+			diag_error(d, decl->where, "%s '%s': %u channels, at most %d per domain",
+				   KIND(decl), decl->name, n, ROOT_MAX_CHANNELS);
+		if (decl->kind == DESC_GUEST)
 			continue;
 		if (++domains == ROOT_MAX_DOMAINS + 1)
 			diag_error(d, decl->where,
 				   "%s '%s': more than %d domains and drivers in one system",
 				   KIND(decl), decl->name, ROOT_MAX_DOMAINS);
-		if ((n = channels_of(desc, decl->name)) > ROOT_MAX_CHANNELS)
-			diag_error(d, decl->where, "%s '%s': %u channels, at most %d per domain",
-				   KIND(decl), decl->name, n, ROOT_MAX_CHANNELS);
 	}
 }
 

@@ -10,6 +10,7 @@
 #include "endpoint.h"
 #include "esr.h"
 #include "irq.h"
+#include "klog.h"
 #include "kprintf.h"
 #include "notification.h"
 #include "thread.h"
@@ -352,7 +353,7 @@ static const char *guest_bytes(const struct tcb *t, uint64_t ipa, uint64_t len)
 /* MOAT_HVC_CONSOLE_WRITE: bytes from guest memory, page by page, to the console. */
 static uint64_t console_write(const struct tcb *t, uint64_t ipa, uint64_t len)
 {
-	char buf[MOAT_HVC_CONSOLE_MAX + 1];
+	char buf[MOAT_HVC_CONSOLE_MAX];
 	uint64_t done = 0;
 
 	if (len > MOAT_HVC_CONSOLE_MAX)
@@ -369,8 +370,8 @@ static uint64_t console_write(const struct tcb *t, uint64_t ipa, uint64_t len)
 			buf[done + i] = src[i];
 		done += chunk;
 	}
-	buf[len] = 0;
-	kprintf("%s", buf);
+	for (uint64_t i = 0; i < len && buf[i]; i++) /* up to a NUL, named as the vCPU thread's */
+		klog_put(t, buf[i]);
 	return MOAT_OK;
 }
 

@@ -3,6 +3,7 @@
 
 #include "alloc.h"
 #include "console.h"
+#include "guests.h"
 #include "space.h"
 #include "string.h"
 
@@ -71,23 +72,30 @@ static const char *connect(const struct sys_channel *c)
 	unsigned ia, ib;
 	const char *err;
 
-	if (c->a >= ndomains || c->b >= ndomains || c->a == c->b || !ready[c->a] ||
-	    !ready[c->b])
+	if (c->a >= ndomains || !ready[c->a])
 		return "a channel to a domain that is not there";
 	a = &domains[c->a];
-	b = &domains[c->b];
+	if (c->b_guest)
+		b = guests_vmm(c->b);
+	else
+		b = c->b < ndomains && c->b != c->a && ready[c->b] ? &domains[c->b] : NULL;
+	if (!b)
+		return c->b_guest ? "a channel to a guest that is not there"
+				  : "a channel to a domain that is not there";
 	ia = (unsigned)a->info.channel_count;
 	ib = (unsigned)b->info.channel_count;
 	if ((err = share(a, b, c->shared_pages)) ||
 	    (err = add_end(a, b, a->shared_next, bytes, c->notify, ib)) ||
 	    (err = add_end(b, a, b->shared_next, bytes, c->notify, ia)))
 		return err;
+	if (c->b_guest && a->sys->kernel_log) /* the console server: the guest's PL011 */
+		guests_set_console(c->b, (unsigned)b->info.channel_count - 1);
 	a->shared_next += bytes;
 	b->shared_next += bytes;
 	return NULL;
 }
 
-void domains_build(moat_cptr_t ep)
+void domains_create(moat_cptr_t ep)
 {
 	const char *err;
 
@@ -99,11 +107,23 @@ void domains_build(moat_cptr_t ep)
 			moat_printf("root: domain '%s' not started: %s\n", sys_domains[i].name, err);
 		ready[i] = !err;
 	}
+}
+
+void domains_connect(void)
+{
+	const char *err;
+
 	for (unsigned c = 0; c < sys_channel_count; c++) {
 		if ((err = connect(&sys_channels[c])))
 			moat_printf("root: channel %u not made: %s\n", c, err);
 	}
 	console_handover(domains, ready, ndomains);
+}
+
+void domains_start(void)
+{
+	const char *err;
+
 	for (unsigned i = 0; i < ndomains; i++) {
 		if (!ready[i])
 			continue;

@@ -1,7 +1,8 @@
 /*
  * The system the root server builds from its static description
- * (system.h): every domain loaded, the channels between them, and then
- * every domain started.
+ * (system.h): every domain loaded (domains_create), then every guest's
+ * VMM (guests.h), the channels between them all (domains_connect), and
+ * then every domain started.
  */
 #ifndef MOAT_ROOT_DOMAINS_H
 #define MOAT_ROOT_DOMAINS_H
@@ -10,8 +11,12 @@
 
 #define DOMAINS_MAX 16
 
-/* Builds and starts the system; domains reach the root through `ep`. */
-void domains_build(moat_cptr_t ep);
+/* Loads every domain; domains reach the root through `ep`. */
+void domains_create(moat_cptr_t ep);
+/* Makes the channels, to domains and to guests' VMMs (guests_vmm()). */
+void domains_connect(void);
+/* Starts every domain that was made whole. */
+void domains_start(void);
 
 /* The domain whose endpoint capability carries `badge`, or NULL. */
 const struct domain *domains_by_badge(moat_word_t badge);

@@ -19,7 +19,8 @@ _Static_assert((int)MOAT_VMM_SLOT_FAULT_EP >=
 	       "the guest's slots lie after the channels' and inside the CSpace");
 
 static struct guest guests[GUESTS_MAX];
-static bool running[GUESTS_MAX];
+static bool made[GUESTS_MAX];    /* its VMM is whole, waiting to start */
+static bool running[GUESTS_MAX]; /* and started */
 static char why[128]; /* a failure's reason, when it names something */
 
 /* The guest's files in the image's archive. */
@@ -216,6 +217,10 @@ static const char *build(unsigned i, moat_cptr_t ep)
 	g->vmm = (struct domain){ .sys = &g->vmm_sys, .badge = GUESTS_BADGE(i) };
 	if ((err = loader_create(&g->vmm, f.vmm, f.vmm_size, ep)))
 		return err;
+	/* Its inbox ends the VMM's wait for an exit too (MOAT_LABEL_NOTIFICATION). */
+	moat_ipc_buffer->caps[0] = g->vmm.inbox;
+	if (moat_invoke(g->vmm.tcb, MOAT_TCB_BIND_NOTIFICATION, 0, NULL, 1, NULL) != MOAT_OK)
+		return "cannot bind the VMM's inbox to its thread";
 	if (alloc_object(MOAT_OBJ_ENDPOINT, 0, &g->ep) != MOAT_OK ||
 	    alloc_object(MOAT_OBJ_REPLY, 0, &g->reply) != MOAT_OK ||
 	    alloc_object(MOAT_OBJ_GUEST_SPACE, 0, &g->space) != MOAT_OK)
@@ -223,21 +228,46 @@ static const char *build(unsigned i, moat_cptr_t ep)
 	fill_info(g, &f);
 	if ((err = map_ram(g)) || (err = copy_file(g, f.kernel, f.kernel_size, 0)) ||
 	    (err = copy_file(g, f.initrd, f.initrd_size, g->info.initrd_offset)) ||
-	    (err = make_vcpus(g)) || (err = give_objects(g)) ||
-	    (err = space_new_page(g->vmm.vspace, MOAT_VMM_INFO, MOAT_RIGHT_READ, 0, &g->info, 0,
-				  sizeof(g->info), NULL)))
+	    (err = make_vcpus(g)) || (err = give_objects(g)))
 		return err;
-	return loader_start(&g->vmm);
+	return NULL;
 }
 
-void guests_build(moat_cptr_t ep)
+void guests_create(moat_cptr_t ep)
 {
 	for (unsigned i = 0; i < sys_guest_count; i++) {
-		const struct sys_guest *s = &sys_guests[i];
 		const char *err =
 			i < GUESTS_MAX ? build(i, ep) : "more guests than the root builds (4)";
 
-		if (err) {
+		if (err)
+			moat_printf("root: guest '%s' not started: %s\n", sys_guests[i].name, err);
+		made[i] = !err;
+	}
+}
+
+struct domain *guests_vmm(unsigned i)
+{
+	return i < GUESTS_MAX && made[i] ? &guests[i].vmm : NULL;
+}
+
+void guests_set_console(unsigned i, unsigned channel)
+{
+	if (i < GUESTS_MAX && made[i])
+		guests[i].info.console_channel = channel + 1;
+}
+
+void guests_start(void)
+{
+	for (unsigned i = 0; i < sys_guest_count && i < GUESTS_MAX; i++) {
+		const struct sys_guest *s = &sys_guests[i];
+		const char *err;
+
+		if (!made[i])
+			continue;
+		/* Its info page now: the channels are made, the console's among them. */
+		if ((err = space_new_page(guests[i].vmm.vspace, MOAT_VMM_INFO, MOAT_RIGHT_READ, 0,
+					  &guests[i].info, 0, sizeof(guests[i].info), NULL)) ||
+		    (err = loader_start(&guests[i].vmm))) {
 			moat_printf("root: guest '%s' not started: %s\n", s->name, err);
 			continue;
 		}

@@ -27,8 +27,16 @@ struct guest {
 	struct moat_vmm_info info;
 };
 
-/* Builds and starts every guest's VMM; a VMM reaches the root through `ep`. */
-void guests_build(moat_cptr_t ep);
+/*
+ * Builds every guest's VMM, not yet started; a VMM reaches the root
+ * through `ep`. guests_vmm(i): guest i's VMM domain, for its channels,
+ * NULL if it was not made. guests_start: every VMM made starts.
+ */
+void guests_create(moat_cptr_t ep);
+struct domain *guests_vmm(unsigned i);
+void guests_start(void);
+/* Guest i's PL011 is its VMM's channel `channel`, to the console server. */
+void guests_set_console(unsigned i, unsigned channel);
 
 /* The guest whose VMM's endpoint capability carries `badge`, or NULL. */
 const struct guest *guests_by_badge(moat_word_t badge);

@@ -120,8 +120,11 @@ int main(void *arg)
 		moat_printf("root: cannot make its endpoint\n");
 		return 2;
 	}
-	domains_build(ep);
-	guests_build(ep);
+	domains_create(ep);
+	guests_create(ep);
+	domains_connect();
+	domains_start();
+	guests_start();
 	moat_printf("root: idle\n");
 	serve(ep, reply);
 	return 0;

@@ -31,10 +31,14 @@ struct sys_domain {
 	uint64_t dma_blocks;             /* a driver domain's DMA memory, 2 MiB blocks */
 };
 
-/* Shared memory and/or a notification between domains a and b (indices). */
+/*
+ * Shared memory and/or a notification between domains a and b (indices),
+ * or between domain a and the VMM of guest b (b_guest).
+ */
 struct sys_channel {
 	uint16_t a;
 	uint16_t b;
+	bool b_guest;
 	uint64_t shared_pages; /* 0: none */
 	bool notify;
 };

@@ -63,16 +63,43 @@ void vmm_event(enum moat_guest_event e)
 	moat_invoke(MOAT_DOMAIN_SLOT_ROOT, MOAT_ROOT_GUEST_EVENT, 1, &mr, 0, NULL);
 }
 
-/* The guest's console: each line prefixed with its name. */
+/*
+ * The guest's console. With a console server, each byte to it: a full
+ * ring holds the guest (its DR write is not answered) until the server
+ * has taken some. Without, each line on the kernel's log, prefixed with
+ * the guest's name.
+ */
 static void console_out(void *ctx, uint8_t c)
 {
 	struct vmm *v = ctx;
 
+	while (v->console && moat_console_write(&v->con, &c, 1) != 1) {
+		if (pv_ring_producer_broken(&v->con.out)) {
+			v->console = false;
+			moat_printf("vmm: guest '%s': the console broke its ring; output goes to "
+				    "the log\n",
+				    v->info->guest);
+		} else if (pv_ring_producer_prepare_wait(&v->con.out)) {
+			moat_wait(MOAT_DOMAIN_SLOT_INBOX); /* the server signals once it took some */
+		}
+	}
+	if (v->console)
+		return;
 	if (v->line_start)
 		moat_printf("%s| ", v->info->guest);
 	if (c != '\r')
 		moat_putc((char)c);
 	v->line_start = c == '\n';
+}
+
+/* Input from the console server into the PL011's FIFO, as much as it has room for. */
+static void console_in(void)
+{
+	uint8_t buf[PL011_FIFO];
+	size_t n = vm.console ? moat_console_read(&vm.con, buf, pl011_rx_room(&vm.uart)) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		pl011_input(&vm.uart, buf[i]);
 }
 
 /* Interrupts the device models raised, to the kernel for the guest. */
@@ -170,8 +197,10 @@ static struct answer mmio(const moat_word_t *mr)
 		ok = vgic_dist_access(&vm.gic, ipa - dt->gicd_base, size, write, &v);
 	else if (ipa - dt->gicr_base < dt->gicr_size)
 		ok = vgic_redist_access(&vm.gic, ipa - dt->gicr_base, size, write, &v);
-	else if (ipa - dt->uart_base < dt->uart_size)
+	else if (ipa - dt->uart_base < dt->uart_size) {
 		ok = pl011_access(&vm.uart, ipa - dt->uart_base, size, write, &v);
+		console_in(); /* a read may have made room */
+	}
 	if (!ok)
 		return inject_abort; /* outside RAM and every device, or a bad access */
 	deliver();
@@ -229,6 +258,12 @@ static void serve(void)
 
 		/* An exit with no caller left (a vCPU off, a reset) makes this reply nothing. */
 		moat_syscall(MOAT_SYS_REPLY_RECV, &r);
+		if (moat_msginfo_label(r.info) == MOAT_LABEL_NOTIFICATION) {
+			console_in(); /* our inbox (x0 its word): input, or room for output */
+			deliver();
+			a = resume; /* no exit to answer */
+			continue;
+		}
 		self = r.x0 - MOAT_VMM_VCPU_BADGE(0);
 		if (r.x0 < MOAT_VMM_VCPU_BADGE(0) || self >= vm.info->vcpus) {
 			a = resume; /* not one of our vCPUs: nothing to answer */
@@ -279,6 +314,15 @@ int main(void *arg)
 	vm.dt.ram_base = vm.info->ram_ipa;
 	vm.dt.bootargs = vm.info->bootargs;
 	pl011_init(&vm.uart, console_out, &vm);
+	if (vm.info->console_channel) {
+		int err = moat_console_init(&vm.con, (unsigned)vm.info->console_channel - 1);
+
+		vm.console = err == 0;
+		if (err)
+			moat_printf("vmm: guest '%s': no console on channel %lu (error %d); output "
+				    "goes to the log\n",
+				    vm.info->guest, (unsigned long)vm.info->console_channel - 1, err);
+	}
 	if ((err = vmm_boot(&vm))) {
 		moat_printf("vmm: guest '%s' not started: %s\n", vm.info->guest, err);
 		vmm_event(MOAT_GUEST_CRASHED);

@@ -66,9 +66,16 @@ static unsigned rx_capacity(const struct pl011 *p)
 	return (p->lcr_h & LCR_H_FEN) ? PL011_FIFO : 1;
 }
 
+unsigned pl011_rx_room(const struct pl011 *p)
+{
+	if ((p->cr & (CR_UARTEN | CR_RXE)) != (CR_UARTEN | CR_RXE))
+		return 0;
+	return p->rx_count < rx_capacity(p) ? rx_capacity(p) - p->rx_count : 0;
+}
+
 bool pl011_input(struct pl011 *p, uint8_t c)
 {
-	if ((p->cr & (CR_UARTEN | CR_RXE)) != (CR_UARTEN | CR_RXE) || p->rx_count >= rx_capacity(p))
+	if (!pl011_rx_room(p))
 		return false;
 	p->rx[(p->rx_head + p->rx_count) % PL011_FIFO] = c;
 	p->rx_count++;

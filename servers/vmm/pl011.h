@@ -37,6 +37,8 @@ bool pl011_access(struct pl011 *p, uint64_t off, unsigned size, bool write, uint
 /* A byte from the console. False (dropped) if the FIFO is full or the
  * receiver is off (CR.UARTEN and CR.RXE). */
 bool pl011_input(struct pl011 *p, uint8_t c);
+/* How many bytes pl011_input() would take now (0 with the receiver off). */
+unsigned pl011_rx_room(const struct pl011 *p);
 
 /* The interrupt line (UARTINTR: RIS & IMSC != 0), for vgic_set_level. */
 bool pl011_irq_level(const struct pl011 *p);

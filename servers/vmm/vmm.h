@@ -6,6 +6,7 @@
 #ifndef MOAT_VMM_VMM_H
 #define MOAT_VMM_VMM_H
 
+#include <moat/console.h>
 #include <moat/runtime.h>
 #include <moat/vmm.h>
 
@@ -24,6 +25,8 @@ struct vmm {
 	struct vgic gic;
 	struct pl011 uart;
 	bool line_start;      /* the console is at the start of a line */
+	bool console;         /* the PL011 is on a channel to the console server: */
+	struct moat_console con;
 	bool on[MOAT_VMM_MAX_VCPUS]; /* PSCI's view: the vCPU runs (or waits to) */
 	unsigned boots;
 };

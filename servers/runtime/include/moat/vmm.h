@@ -68,6 +68,12 @@ struct moat_vmm_info {
 	uint64_t initrd_offset, initrd_size; /* initrd_size 0: none */
 	uint64_t flags;                      /* MOAT_VMM_* below */
 	char bootargs[MOAT_VMM_BOOTARGS_MAX]; /* NUL-terminated, "" if none */
+	/*
+	 * 1 + the index of its channel to the console server (the system's
+	 * KERNEL_LOG domain; moat/console.h), which then carries the guest's
+	 * PL011 both ways; 0: none, the PL011's output goes to the kernel's log.
+	 */
+	uint64_t console_channel;
 };
 #define MOAT_VMM_FLAG_NET (1u << 0)
 #define MOAT_VMM_FLAG_CONSOLE (1u << 1)
@@ -78,6 +84,6 @@ struct moat_vmm_info {
 _Static_assert(offsetof(struct moat_vmm_info, ram_ipa) == 40, "VMM info ABI");
 _Static_assert(offsetof(struct moat_vmm_info, flags) == 96, "VMM info ABI");
 _Static_assert(offsetof(struct moat_vmm_info, bootargs) == 104, "VMM info ABI");
-_Static_assert(sizeof(struct moat_vmm_info) == 616, "VMM info ABI");
+_Static_assert(sizeof(struct moat_vmm_info) == 624, "VMM info ABI");
 
 #endif
