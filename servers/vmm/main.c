@@ -112,7 +112,7 @@ static void deliver(void)
 	while (vgic_next(&vm.gic, &vcpu, &intid, &prio)) {
 		moat_word_t args[2] = { intid, prio };
 
-		if (vcpu < vm.info->vcpus) /* pending for a vCPU that is off until it is on */
+		if (vcpu < vm.info->vcpus) /* to a vCPU that is off too: CPU_ON's reset drops it */
 			moat_invoke(MOAT_VMM_SLOT_VCPU(vcpu), MOAT_VCPU_INJECT_IRQ, 2, args, 0, NULL);
 	}
 }
