@@ -14,22 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VIRTIO_ID_NET 1u
-#define VIRTIO_ID_BLOCK 2u
-
-/* Device status bits. */
-#define VIRTIO_STATUS_ACKNOWLEDGE 1u
-#define VIRTIO_STATUS_DRIVER 2u
-#define VIRTIO_STATUS_DRIVER_OK 4u
-#define VIRTIO_STATUS_FEATURES_OK 8u
-#define VIRTIO_STATUS_NEEDS_RESET 64u
-#define VIRTIO_STATUS_FAILED 128u
-
-/* InterruptStatus bits. */
-#define VIRTIO_INT_USED 1u   /* a used buffer */
-#define VIRTIO_INT_CONFIG 2u /* the configuration changed */
-
-#define VIRTIO_F_VERSION_1 (1ull << 32)
+#include <libpv/virtio_mmio.h>
+#include <libpv/virtq.h>
 
 struct virtio_mmio {
 	volatile uint32_t *regs;
@@ -57,7 +43,7 @@ void virtio_mmio_ready(struct virtio_mmio *m);
 /* Tells the device queue `q` has new buffers. */
 void virtio_mmio_notify(struct virtio_mmio *m, unsigned q);
 
-/* Reads and acknowledges the interrupt's causes (VIRTIO_INT_*). */
+/* Reads and acknowledges the interrupt's causes (PV_VMMIO_INT_*). */
 uint32_t virtio_mmio_interrupt(struct virtio_mmio *m);
 
 /* The device's status register (e.g. NEEDS_RESET). */

@@ -47,8 +47,8 @@ const char *blk_dev_init(struct blk_dev *d, uintptr_t regs, void *dma, uint64_t 
 	*d = (struct blk_dev){ .dma = dma, .dma_pa = dma_pa, .dma_size = dma_size };
 	if (dma_size <= BLK_DMA_RESERVED || dma_pa % 4096)
 		return "its DMA memory is too small or not page aligned";
-	if ((err = virtio_mmio_start(&d->mmio, regs, VIRTIO_ID_BLOCK,
-				     VIRTIO_F_VERSION_1 | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH,
+	if ((err = virtio_mmio_start(&d->mmio, regs, PV_VIRTIO_ID_BLOCK,
+				     PV_VIRTIO_F_VERSION_1 | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH,
 				     &d->features)))
 		return err;
 	cfg = (struct pv_vq_drv_config){
@@ -143,7 +143,7 @@ int blk_dev_complete(struct blk_dev *d, uint64_t *token, enum blk_status *status
 bool blk_dev_interrupt(struct blk_dev *d)
 {
 	virtio_mmio_interrupt(&d->mmio);
-	return virtio_mmio_status(&d->mmio) & VIRTIO_STATUS_NEEDS_RESET;
+	return virtio_mmio_status(&d->mmio) & PV_VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 }
 
 bool blk_dev_prepare_wait(struct blk_dev *d)
