@@ -1,7 +1,7 @@
 /* The virtio-mmio transport; see virtio_mmio.h. */
 #include "virtio_mmio.h"
 
-#define RESET_POLLS 1000000u /* reads of the status before a reset counts as failed */
+#define POLLS_MAX 1000000u /* reads before a reset, or a config read, counts as failed */
 
 static uint32_t rd(struct virtio_mmio *m, unsigned off)
 {
@@ -43,7 +43,7 @@ const char *virtio_mmio_start(struct virtio_mmio *m, uintptr_t regs, uint32_t de
 		return rd(m, PV_VMMIO_DEVICE_ID) ? "another kind of virtio device" : "no device plugged in";
 	wr(m, PV_VMMIO_STATUS, 0); /* reset, then wait for it to read back 0 */
 	for (unsigned i = 0; rd(m, PV_VMMIO_STATUS); i++) {
-		if (i == RESET_POLLS)
+		if (i == POLLS_MAX)
 			return "the device does not finish its reset";
 	}
 	wr(m, PV_VMMIO_STATUS, PV_VIRTIO_STATUS_ACKNOWLEDGE);
@@ -118,14 +118,15 @@ uint32_t virtio_mmio_config32(struct virtio_mmio *m, unsigned offset)
 	return rd(m, PV_VMMIO_CONFIG + offset);
 }
 
-uint64_t virtio_mmio_config64(struct virtio_mmio *m, unsigned offset)
+bool virtio_mmio_config64(struct virtio_mmio *m, unsigned offset, uint64_t *value)
 {
-	uint32_t gen;
-	uint64_t v;
+	for (unsigned i = 0; i < POLLS_MAX; i++) {
+		uint32_t gen = rd(m, PV_VMMIO_CONFIG_GENERATION);
 
-	do {
-		gen = rd(m, PV_VMMIO_CONFIG_GENERATION);
-		v = rd(m, PV_VMMIO_CONFIG + offset) | (uint64_t)rd(m, PV_VMMIO_CONFIG + offset + 4) << 32;
-	} while (rd(m, PV_VMMIO_CONFIG_GENERATION) != gen);
-	return v;
+		*value = rd(m, PV_VMMIO_CONFIG + offset) |
+			 (uint64_t)rd(m, PV_VMMIO_CONFIG + offset + 4) << 32;
+		if (rd(m, PV_VMMIO_CONFIG_GENERATION) == gen)
+			return true;
+	}
+	return false;
 }

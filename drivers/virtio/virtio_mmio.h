@@ -51,7 +51,7 @@ uint32_t virtio_mmio_status(struct virtio_mmio *m);
 
 /* A 32-bit word of the device-specific configuration, at `offset`. */
 uint32_t virtio_mmio_config32(struct virtio_mmio *m, unsigned offset);
-/* A 64-bit field of it, read consistently (ConfigGeneration). */
-uint64_t virtio_mmio_config64(struct virtio_mmio *m, unsigned offset);
+/* A 64-bit field of it, read consistently (ConfigGeneration); false if it never settles. */
+bool virtio_mmio_config64(struct virtio_mmio *m, unsigned offset, uint64_t *value);
 
 #endif

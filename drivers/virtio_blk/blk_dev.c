@@ -64,7 +64,8 @@ const char *blk_dev_init(struct blk_dev *d, uintptr_t regs, void *dma, uint64_t 
 	if ((err = virtio_mmio_queue(&d->mmio, 0, BLK_QUEUE_SIZE, dma_pa + DESC_OFFSET,
 				     dma_pa + AVAIL_OFFSET, dma_pa + USED_OFFSET)))
 		return err;
-	d->sectors = virtio_mmio_config64(&d->mmio, CONFIG_CAPACITY);
+	if (!virtio_mmio_config64(&d->mmio, CONFIG_CAPACITY, &d->sectors))
+		return "its capacity keeps changing";
 	virtio_mmio_ready(&d->mmio);
 	return NULL;
 }

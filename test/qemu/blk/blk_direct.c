@@ -87,10 +87,8 @@ static unsigned run(enum blk_op op, uint64_t first, unsigned count, void (*fill)
 				done((unsigned)token);
 			finished++;
 		}
-		if (finished < count && queued - finished == DEPTH)
-			wait_device();
-		else if (finished < count && queued == count)
-			wait_device();
+		if (finished < count && (queued - finished == DEPTH || queued == count))
+			wait_device(); /* nothing more to queue until some complete */
 	}
 	return errors;
 }
