@@ -64,12 +64,19 @@ static void transmit(void)
 	}
 }
 
-/* The receive FIFO, emptied into the console server's ring. */
+/*
+ * The receive FIFO, emptied into the console server's ring. The interrupt
+ * is cleared first: a byte that arrives after the last look at the FIFO
+ * raises it again, where clearing it afterwards would lose it (the UART
+ * raises RX only as the FIFO goes from empty to not), leaving the byte
+ * and every later one unread.
+ */
 static void receive(void)
 {
 	uint8_t buf[MOAT_CONSOLE_CHUNK_DATA];
 	size_t n = 0;
 
+	wr(UART_ICR, INT_RX | INT_RT);
 	while (!(rd(UART_FR) & FR_RXFE)) {
 		buf[n++] = (uint8_t)rd(UART_DR);
 		if (n == sizeof(buf)) {
@@ -79,7 +86,6 @@ static void receive(void)
 	}
 	if (n)
 		rx_dropped += n - moat_console_write(&console, buf, n);
-	wr(UART_ICR, INT_RX | INT_RT);
 }
 
 int main(void *arg)

@@ -102,24 +102,96 @@ void vcpu_finalise(struct vcpu *v)
 	vcpu_unbind(v);
 }
 
-/* Moves pending interrupts into free list registers, lowest INTID first. */
+/* The list register holding `intid` (pending, active or both), or `n` if none does. */
+static unsigned lr_holding(const struct vcpu *v, unsigned n, unsigned intid)
+{
+	unsigned i = 0;
+
+	while (i < n && !((v->vgic.lr[i] & VGIC_LR_STATE) &&
+			  (v->vgic.lr[i] & VGIC_LR_INTID_MASK) == intid))
+		i++;
+	return i;
+}
+
+static bool eoi_wanted(const struct vcpu *v, unsigned intid)
+{
+	return intid < VCPU_EOI_INTIDS && (v->eoi_wanted[intid / 64] >> (intid % 64)) & 1;
+}
+
+/*
+ * Moves pending interrupts into list registers, lowest INTID first. One
+ * the guest still has active becomes active and pending in its own list
+ * register: GICv3 leaves two list registers with one INTID unpredictable.
+ */
 static void fill_lrs(struct vcpu *v)
 {
-	unsigned n = arch_vgic_lrs(), w = 0;
+	unsigned n = arch_vgic_lrs(), free = 0;
 
-	for (unsigned i = 0; i < n && v->npending; i++) {
-		unsigned intid;
+	for (unsigned w = 0; v->npending; w++) {
+		while (v->pending[w]) {
+			unsigned intid = w * 64 + (unsigned)__builtin_ctzll(v->pending[w]);
+			unsigned i = lr_holding(v, n, intid);
+
+			if (i == n) {
+				while (free < n && (v->vgic.lr[free] & VGIC_LR_STATE))
+					free++;
+				if (free == n)
+					return; /* the rest waits for room */
+				i = free;
+				v->vgic.lr[i] = VGIC_LR_GROUP1 | VGIC_LR_PRIORITY(v->priority[intid]) |
+						intid;
+				if (eoi_wanted(v, intid)) {
+					v->vgic.lr[i] |= VGIC_LR_EOI;
+					v->eoi_lrs |= 1u << i;
+				}
+			}
+			v->vgic.lr[i] |= VGIC_LR_PENDING;
+			v->pending[w] &= v->pending[w] - 1;
+			v->npending--;
+		}
+	}
+}
+
+/*
+ * Interrupts injected with MOAT_VIRQ_EOI that the guest has ended since it
+ * last ran: noted for its VMM, and their list registers free again.
+ */
+static void collect_eois(struct vcpu *v)
+{
+	for (unsigned m = v->eoi_lrs; m; m &= m - 1) {
+		unsigned i = (unsigned)__builtin_ctz(m);
+		unsigned intid = v->vgic.lr[i] & VGIC_LR_INTID_MASK;
 
 		if (v->vgic.lr[i] & VGIC_LR_STATE)
 			continue;
-		while (!v->pending[w])
-			w++; /* npending says some bit is set */
-		intid = w * 64 + (unsigned)__builtin_ctzll(v->pending[w]);
-		v->pending[w] &= v->pending[w] - 1;
-		v->npending--;
-		v->vgic.lr[i] = VGIC_LR_PENDING | VGIC_LR_GROUP1 |
-				VGIC_LR_PRIORITY(v->priority[intid]) | intid;
+		v->eoi_done[intid / 64] |= 1ul << (intid % 64);
+		if (!(v->pending[intid / 64] & (1ul << (intid % 64)))) /* not injected again */
+			v->eoi_wanted[intid / 64] &= ~(1ul << (intid % 64));
+		v->vgic.lr[i] = 0;
+		v->eoi_lrs &= ~(1u << i);
 	}
+}
+
+/*
+ * The ends collect_eois noted, to the VMM as an exit of their own
+ * (MOAT_FAULT_GUEST_EOI, MR0-MR3 a bit per INTID) before the guest runs
+ * on. True if the vCPU thread now waits for the VMM's answer.
+ */
+static bool report_eois(struct tcb *t)
+{
+	struct vcpu *v = t->vcpu;
+
+	if (!(v->eoi_done[0] | v->eoi_done[1] | v->eoi_done[2] | v->eoi_done[3]))
+		return false;
+	t->fault = (struct fault_state){ .label = MOAT_FAULT_GUEST_EOI };
+	for (unsigned i = 0; i < MOAT_FAULT_LENGTH; i++) {
+		t->fault.mr[i] = v->eoi_done[i];
+		v->eoi_done[i] = 0;
+	}
+	if (endpoint_send_fault(t))
+		return true;
+	t->fault.label = 0; /* nobody to tell */
+	return false;
 }
 
 /* Whether the timer's interrupt is pending or active for the guest still. */
@@ -158,6 +230,8 @@ bool vcpu_enter(struct tcb *t)
 		thread_suspend(t);
 		return false;
 	}
+	if (report_eois(t))
+		return false;
 	timer_remove(v);
 	/*
 	 * Until the guest has taken and ended the timer's interrupt, its
@@ -192,6 +266,8 @@ void vcpu_leave(struct tcb *t)
 
 	arch_vcpu_exit(&v->regs);
 	arch_vgic_save(&v->vgic);
+	if (v->eoi_lrs)
+		collect_eois(v);
 	if (v->timer_masked) {
 		v->regs.cntv_ctl &= ~VTIMER_IMASK; /* the guest's own view again */
 		v->timer_masked = false;
@@ -295,6 +371,11 @@ struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a)
 		return KERR_RANGE("virtual INTID", 0, 0, VCPU_INTIDS - 1);
 	if (inv->mr[1] > 255)
 		return KERR_RANGE("priority", 1, 0, 255);
+	a->eoi = inv->length > 2 && (inv->mr[2] & MOAT_VIRQ_EOI);
+	if (inv->length > 2 && (inv->mr[2] & ~(moat_word_t)MOAT_VIRQ_EOI))
+		return KERR_ARG("InjectIRQ flags other than MOAT_VIRQ_EOI", 2);
+	if (a->eoi && inv->mr[0] >= VCPU_EOI_INTIDS)
+		return KERR_RANGE("virtual INTID with MOAT_VIRQ_EOI", 0, 0, VCPU_EOI_INTIDS - 1);
 	a->intid = (uint32_t)inv->mr[0];
 	a->priority = (uint8_t)inv->mr[1];
 	return kerror_ok();
@@ -312,6 +393,9 @@ static void reset(struct vcpu *v)
 	for (unsigned i = 0; i < sizeof(v->pending) / sizeof(v->pending[0]); i++)
 		v->pending[i] = 0;
 	v->npending = 0;
+	for (unsigned i = 0; i < VCPU_EOI_INTIDS / 64; i++)
+		v->eoi_wanted[i] = v->eoi_done[i] = 0;
+	v->eoi_lrs = 0;
 	v->timer_masked = false;
 	if (t) {
 		t->ctx = (struct user_context){ .spsr = GUEST_RESET_PSTATE };
@@ -334,6 +418,8 @@ unsigned vcpu_invoke(const struct vcpu_args *a, moat_word_t *out)
 		*vcpu_reg(&a->vcpu->regs, a->reg) = a->value;
 		return 0;
 	default:
+		if (a->eoi)
+			a->vcpu->eoi_wanted[a->intid / 64] |= 1ul << (a->intid % 64);
 		make_pending(a->vcpu, a->intid, a->priority);
 		return 0;
 	}

@@ -13,6 +13,7 @@
 #include "tcb.h"
 
 #define VCPU_INTIDS 1020 /* virtual INTIDs 0-1019 (SGIs, PPIs, SPIs) */
+#define VCPU_EOI_INTIDS 256 /* those whose end a VMM may ask to hear of: MR0-MR3's bits */
 
 struct vcpu {
 	struct vcpu_regs regs;
@@ -24,6 +25,10 @@ struct vcpu {
 	uint64_t pending[(VCPU_INTIDS + 63) / 64];
 	unsigned npending; /* bits set in pending */
 	uint8_t priority[VCPU_INTIDS];
+	/* Injected with MOAT_VIRQ_EOI: the VMM hears when the guest ends them. */
+	uint64_t eoi_wanted[VCPU_EOI_INTIDS / 64];
+	uint64_t eoi_done[VCPU_EOI_INTIDS / 64]; /* ended, not yet reported */
+	unsigned eoi_lrs; /* list registers with VGIC_LR_EOI set */
 	/* The virtual timer while the vCPU is out: when it fires, in a list of those waiting. */
 	struct vcpu *timer_next;
 	bool timer_waiting;
@@ -85,6 +90,7 @@ struct vcpu_args {
 	uint64_t value;
 	uint32_t intid;
 	uint8_t priority;
+	bool eoi; /* MOAT_VIRQ_EOI */
 };
 struct kerror vcpu_decode(const struct invocation *inv, struct vcpu_args *a);
 /* The words of its reply (a register's value) in out[]; how many. */

@@ -52,6 +52,7 @@ bool vmm_vcpu_start(struct vmm *vm, unsigned i, uint64_t pc, uint64_t x0)
 		moat_printf("vmm: guest '%s': vCPU %u cannot be started\n", vm->info->guest, i);
 		return false;
 	}
+	vgic_vcpu_reset(&vm->gic, i); /* the reset dropped what the kernel held for it */
 	vm->on[i] = true;
 	return true;
 }

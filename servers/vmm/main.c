@@ -105,15 +105,14 @@ static void console_in(void)
 /* Interrupts the device models raised, to the kernel for the guest. */
 static void deliver(void)
 {
-	unsigned vcpu, intid;
-	uint8_t prio;
+	struct vgic_irq irq;
 
 	vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.uart_spi), pl011_irq_level(&vm.uart));
-	while (vgic_next(&vm.gic, &vcpu, &intid, &prio)) {
-		moat_word_t args[2] = { intid, prio };
+	while (vgic_next(&vm.gic, &irq)) {
+		moat_word_t args[3] = { irq.intid, irq.prio, irq.eoi ? MOAT_VIRQ_EOI : 0 };
 
-		if (vcpu < vm.info->vcpus) /* to a vCPU that is off too: CPU_ON's reset drops it */
-			moat_invoke(MOAT_VMM_SLOT_VCPU(vcpu), MOAT_VCPU_INJECT_IRQ, 2, args, 0, NULL);
+		/* To a vCPU that is off too: CPU_ON's reset drops it (vgic_vcpu_reset). */
+		moat_invoke(MOAT_VMM_SLOT_VCPU(irq.vcpu), MOAT_VCPU_INJECT_IRQ, 3, args, 0, NULL);
 	}
 }
 
@@ -222,6 +221,15 @@ static struct answer sysreg(unsigned self, const moat_word_t *mr)
 	return value(SYSREG_ID_SPACE(enc) ? mr[2] : 0);
 }
 
+/* The guest ended level-sensitive interrupts: their lines are sampled again. */
+static void guest_eoi(unsigned self, const moat_word_t *bits)
+{
+	for (unsigned w = 0; w < MOAT_FAULT_LENGTH; w++)
+		for (moat_word_t m = bits[w]; m; m &= m - 1)
+			vgic_eoi(&vm.gic, self, w * 64 + (unsigned)__builtin_ctzll(m));
+	deliver();
+}
+
 /* One exit of vCPU `self`, by its label; *out says what becomes of the guest. */
 static struct answer exit_answer(unsigned self, moat_word_t label, const moat_word_t *mr,
 				 enum outcome *out)
@@ -235,6 +243,9 @@ static struct answer exit_answer(unsigned self, moat_word_t label, const moat_wo
 		return sysreg(self, mr);
 	case MOAT_FAULT_VM: /* an abort outside RAM with no syndrome to emulate */
 		return inject_abort;
+	case MOAT_FAULT_GUEST_EOI:
+		guest_eoi(self, mr);
+		return resume;
 	default:
 		moat_printf("vmm: guest '%s' stopped: vCPU %u exit 0x%lx at pc 0x%lx (ESR 0x%lx)\n",
 			    vm.info->guest, self, (unsigned long)label, (unsigned long)mr[0],

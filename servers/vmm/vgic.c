@@ -9,9 +9,12 @@
  * routing their distributor copies are RAZ/WI.
  *
  * Pending state here means "not yet handed to the kernel": vgic_next
- * clears it. A level-sensitive line that is still high is made pending
- * again only when something could have made the guest forget it: it is
- * re-enabled, or the guest clears its pending state (ICPENDR).
+ * clears it. A level-sensitive interrupt is handed over with
+ * MOAT_VIRQ_EOI and stays "handed" until the kernel reports the guest
+ * ended it (vgic_eoi); then, as a GIC does, a line still high makes it
+ * pending again. It is also made pending again when something could have
+ * made the guest forget it: it is re-enabled, or the guest clears its
+ * pending state (ICPENDR).
  */
 #include "vgic.h"
 
@@ -112,6 +115,7 @@ static void bank_reset(struct vgic_bank *b, uint32_t edge)
 	b->group = UINT32_MAX;
 	b->enabled = 0;
 	b->pending = 0;
+	b->handed = 0;
 	b->active = 0;
 	b->level = 0;
 	b->edge = edge;
@@ -141,14 +145,14 @@ static void bank_enable(struct vgic_bank *b, uint32_t mask)
 	uint32_t newly = mask & ~b->enabled;
 
 	b->enabled |= mask;
-	b->pending |= newly & b->level & ~b->edge;
+	b->pending |= newly & b->level & ~b->edge & ~b->handed;
 }
 
 static void bank_clear_pending(struct vgic_bank *b, uint32_t mask)
 {
 	b->pending &= ~mask;
 	/* As in hardware, a level-sensitive line still high stays pending. */
-	b->pending |= mask & b->level & ~b->edge & b->enabled;
+	b->pending |= mask & b->level & ~b->edge & b->enabled & ~b->handed;
 }
 
 /* ---- the shared register arrays (GICD for SPIs, SGI_base for 0-31) ---- */
@@ -450,7 +454,7 @@ bool vgic_set_level(struct vgic *g, unsigned vcpu, unsigned intid, bool level)
 		b->level |= bit;
 	else
 		b->level &= ~bit;
-	if (level && !was && ((b->edge & bit) || (b->enabled & bit)))
+	if (level && !was && ((b->edge & bit) || ((b->enabled & bit) && !(b->handed & bit))))
 		b->pending |= bit;
 	else if (!level && was && !(b->edge & bit))
 		b->pending &= ~bit;
@@ -502,15 +506,22 @@ static bool spi_target(const struct vgic *g, unsigned intid, unsigned *vcpu)
 	return true;
 }
 
-static bool take(struct vgic_bank *b, unsigned base, unsigned bit, unsigned *intid, uint8_t *prio)
+/* The interrupt leaves for the kernel; a level-sensitive one is handed until its end. */
+static bool take(struct vgic *g, struct vgic_bank *b, unsigned base, unsigned bit,
+		 struct vgic_irq *out)
 {
 	b->pending &= ~(1u << bit);
-	*intid = base + bit;
-	*prio = b->prio[bit];
+	out->intid = base + bit;
+	out->prio = b->prio[bit];
+	out->eoi = !(b->edge & (1u << bit));
+	if (out->eoi) {
+		b->handed |= 1u << bit;
+		g->handed_to[out->intid] = (uint8_t)out->vcpu;
+	}
 	return true;
 }
 
-bool vgic_next(struct vgic *g, unsigned *vcpu, unsigned *intid, uint8_t *prio)
+bool vgic_next(struct vgic *g, struct vgic_irq *out)
 {
 	if (!g->grp1)
 		return false;
@@ -519,8 +530,8 @@ bool vgic_next(struct vgic *g, unsigned *vcpu, unsigned *intid, uint8_t *prio)
 		uint32_t ready = b->pending & b->enabled & b->group;
 
 		if (ready != 0) {
-			*vcpu = c;
-			return take(b, 0, (unsigned)__builtin_ctz(ready), intid, prio);
+			out->vcpu = c;
+			return take(g, b, 0, (unsigned)__builtin_ctz(ready), out);
 		}
 	}
 	for (unsigned i = 1; i < VGIC_NR_BANKS; i++) {
@@ -530,9 +541,42 @@ bool vgic_next(struct vgic *g, unsigned *vcpu, unsigned *intid, uint8_t *prio)
 		for (; ready != 0; ready &= ready - 1) {
 			unsigned bit = (unsigned)__builtin_ctz(ready);
 
-			if (spi_target(g, i * 32 + bit, vcpu))
-				return take(b, i * 32, bit, intid, prio);
+			if (spi_target(g, i * 32 + bit, &out->vcpu))
+				return take(g, b, i * 32, bit, out);
 		}
 	}
 	return false;
+}
+
+/* A handed interrupt is back with us: pending again if its line is still high. */
+static void give_back(struct vgic_bank *b, uint32_t bit)
+{
+	b->handed &= ~bit;
+	if (b->level & b->enabled & bit)
+		b->pending |= bit;
+}
+
+void vgic_eoi(struct vgic *g, unsigned vcpu, unsigned intid)
+{
+	struct vgic_bank *b = bank_of(g, vcpu, intid);
+	uint32_t bit = 1u << (intid % 32);
+
+	/* Only what we handed to that vCPU: the report is the kernel's, but be sure. */
+	if (b != NULL && (b->handed & bit) && g->handed_to[intid] == vcpu)
+		give_back(b, bit);
+}
+
+void vgic_vcpu_reset(struct vgic *g, unsigned vcpu)
+{
+	if (vcpu >= g->vcpus)
+		return;
+	for (unsigned intid = VGIC_NR_PRIVATE; intid < VGIC_NR_IRQS; intid++) {
+		struct vgic_bank *b = &g->spi[intid / 32];
+		uint32_t bit = 1u << (intid % 32);
+
+		if ((b->handed & bit) && g->handed_to[intid] == vcpu)
+			give_back(b, bit);
+	}
+	for (uint32_t m = g->cpu[vcpu].priv.handed; m; m &= m - 1)
+		give_back(&g->cpu[vcpu].priv, 1u << __builtin_ctz(m));
 }

@@ -4,8 +4,9 @@
  * (GICD_CTLR.DS=1), affinity routing always on, SGIs, PPIs and SPIs up to
  * INTID 255, no LPIs or ITS. The kernel owns the list registers: this
  * module only decides what becomes pending and hands each interrupt over
- * once (vgic_next); the kernel keeps it pending until the guest takes it,
- * and tells the VMM nothing back (no EOI notification).
+ * once (vgic_next); the kernel keeps it pending until the guest takes it.
+ * For a level-sensitive interrupt the kernel also reports when the guest
+ * has ended it (MOAT_VIRQ_EOI), and vgic_eoi samples its line again.
  */
 #ifndef MOAT_VMM_VGIC_H
 #define MOAT_VMM_VGIC_H
@@ -27,6 +28,7 @@ struct vgic_bank {
 	uint32_t group; /* 1: Group 1 (the only group injected) */
 	uint32_t enabled;
 	uint32_t pending; /* waiting to be handed to the kernel */
+	uint32_t handed;  /* level-sensitive, with the kernel until the guest ends it */
 	uint32_t active;  /* as the guest wrote it (the real one is in the LRs) */
 	uint32_t level;	  /* the input line, for level-sensitive interrupts */
 	uint32_t edge;	  /* 1: edge-triggered, 0: level-sensitive */
@@ -44,6 +46,14 @@ struct vgic {
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 	struct vgic_bank spi[VGIC_NR_BANKS]; /* [0] unused: INTIDs < 32 are per vCPU */
 	uint64_t irouter[VGIC_NR_IRQS];	     /* GICD_IROUTER<n>, n >= 32 */
+	uint8_t handed_to[VGIC_NR_IRQS];     /* the vCPU a handed interrupt went to */
+};
+
+/* An interrupt for the kernel to inject. */
+struct vgic_irq {
+	unsigned vcpu, intid;
+	uint8_t prio;
+	bool eoi; /* level-sensitive: inject with MOAT_VIRQ_EOI, then vgic_eoi */
 };
 
 /* Reset state for `vcpus` vCPUs (1..VGIC_MAX_VCPUS); false if out of range. */
@@ -81,9 +91,20 @@ void vgic_sgi(struct vgic *g, uint64_t sgi1r, unsigned from);
 /*
  * The next interrupt to inject: pending, enabled, Group 1, Group 1
  * enabled in GICD_CTLR and (an SPI) routed to one of our vCPUs. Its
- * pending state is cleared here: from now on the kernel holds it. False
+ * pending state is cleared here: from now on the kernel holds it, and a
+ * level-sensitive one is not handed over again before vgic_eoi. False
  * when there is none.
  */
-bool vgic_next(struct vgic *g, unsigned *vcpu, unsigned *intid, uint8_t *prio);
+bool vgic_next(struct vgic *g, struct vgic_irq *out);
+
+/*
+ * The guest on vCPU `vcpu` ended `intid` (the kernel's MOAT_FAULT_GUEST_EOI):
+ * pending again if its line is still high. Ignored unless it was handed to
+ * that vCPU.
+ */
+void vgic_eoi(struct vgic *g, unsigned vcpu, unsigned intid);
+
+/* vCPU `vcpu` was reset, its list registers with it: what it held is ours again. */
+void vgic_vcpu_reset(struct vgic *g, unsigned vcpu);
 
 #endif

@@ -2,8 +2,8 @@
  * libFuzzer harness for the VMM's device models (servers/vmm/vgic.c,
  * pl011.c): the fuzzer is the guest, making any access at any offset
  * with any size and value, and the world around it, raising device
- * lines, sending SGIs, feeding console input and draining injections in
- * any order. Beyond the sanitizers' checks, it holds the models to what
+ * lines, sending SGIs, feeding console input, draining injections and
+ * reporting their ends (true or not) in any order. Beyond the sanitizers' checks, it holds the models to what
  * the VMM relies on:
  *
  * - an access is refused exactly when it is not a defined width at an
@@ -175,15 +175,15 @@ static void check_nothing_ready(const struct vgic *g)
 
 static void drain(struct vgic *g, unsigned max)
 {
-	unsigned c, id, n = 0;
-	uint8_t prio;
+	struct vgic_irq irq;
+	unsigned n = 0;
 
 	while (n++ <= max) {
-		if (!vgic_next(g, &c, &id, &prio)) {
+		if (!vgic_next(g, &irq)) {
 			check_nothing_ready(g);
 			return;
 		}
-		check_injectable(g, c, id, prio);
+		check_injectable(g, irq.vcpu, irq.intid, irq.prio);
 	}
 }
 
@@ -207,7 +207,7 @@ static void check_constants(struct vgic *g, struct pl011 *u, uint32_t typer, uin
 
 static void step(struct vgic *g, struct pl011 *u, const uint8_t *a, uint8_t op)
 {
-	switch (op % 8) {
+	switch (op % 10) {
 	case 0:
 		dist_op(g, a);
 		break;
@@ -236,6 +236,12 @@ static void step(struct vgic *g, struct pl011 *u, const uint8_t *a, uint8_t op)
 		break;
 	case 6:
 		drain(g, a[0]);
+		break;
+	case 7: /* the kernel reports an end, true or not */
+		vgic_eoi(g, a[0] % (VGIC_MAX_VCPUS + 1), (unsigned)le(a + 1, 2));
+		break;
+	case 8:
+		vgic_vcpu_reset(g, a[0] % (VGIC_MAX_VCPUS + 1));
 		break;
 	default:
 		pl011_input(u, a[0]);

@@ -83,13 +83,20 @@ enum moat_invocation {
 
 	MOAT_SCHED_CONTROL_CONFIGURE = 60, /* sched context, budget_us, period_us */
 
-	MOAT_VCPU_INJECT_IRQ = 70, /* virtual INTID, priority: pending for the guest */
+	MOAT_VCPU_INJECT_IRQ = 70, /* virtual INTID, priority[, MOAT_VIRQ_EOI]: pending for the guest */
 	MOAT_VCPU_RESET = 71,      /* the vCPU as at power-on; its thread's registers zero */
 	MOAT_VCPU_READ_REGISTER = 72,  /* enum moat_vcpu_reg: its value */
 	MOAT_VCPU_WRITE_REGISTER = 73, /* enum moat_vcpu_reg, value (not the timer's) */
 
 	MOAT_KLOG_ATTACH = 80, /* notification: the kernel log's reader; the UART is the driver's */
 };
+
+/*
+ * VCPU_InjectIRQ's MR2 (optional): tell the VMM when the guest has ended
+ * the interrupt (a MOAT_FAULT_GUEST_EOI exit), as a level-sensitive line
+ * needs to be sampled again then. INTIDs 0-255 only.
+ */
+#define MOAT_VIRQ_EOI (1u << 0)
 
 /*
  * A vCPU's EL1 registers for VCPU_ReadRegister/WriteRegister (its x0-x30,

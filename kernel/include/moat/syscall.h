@@ -52,6 +52,9 @@ enum moat_fault {
 					     * (MOAT_SYSREG_READ, _REGISTER), MR2 the value
 					     * written, MR3 the PC; as for MMIO, the reply's
 					     * MR0 is a read's value */
+	MOAT_FAULT_GUEST_EOI = 0xf006,      /* the guest ended interrupts injected with
+					     * MOAT_VIRQ_EOI: MR0-MR3 a bit per INTID 0-255;
+					     * the reply resumes it */
 };
 /*
  * A Recv on an endpoint by a thread with a bound notification returns when

@@ -50,7 +50,9 @@ struct vcpu_vgic {
 /* List register fields (GICv3). */
 #define VGIC_LR_PENDING (1ul << 62)
 #define VGIC_LR_STATE (3ul << 62)
+#define VGIC_LR_ACTIVE (1ul << 63)
 #define VGIC_LR_GROUP1 (1ul << 60)
+#define VGIC_LR_EOI (1ul << 41) /* a maintenance interrupt once the guest deactivates it */
 #define VGIC_LR_PRIORITY(p) ((uint64_t)(p) << 48)
 #define VGIC_LR_INTID_MASK 0xfffffffful
 

@@ -5,7 +5,9 @@
  * thread wakes, the kernel puts the interrupt in a list register, and the
  * guest takes it at its IRQ vector, acknowledges and ends it through the
  * ICC registers, and reports the INTID with a hypercall. More injected
- * than there are list registers all arrive, highest priority first. Its
+ * than there are list registers all arrive, highest priority first. One
+ * injected with MOAT_VIRQ_EOI comes back to the VMM as an EOI exit when
+ * the guest ends it, before the guest goes on to report it. Its
  * virtual timer, programmed while the vCPU then waits in WFI, wakes it
  * with the timer's interrupt (27) no earlier than asked.
  */
@@ -44,11 +46,30 @@ extern const char irq_guest_start[], irq_guest_end[];
 
 static moat_cptr_t ep, reply;
 
+static moat_word_t inject_flags(moat_cptr_t vcpu, moat_word_t intid, moat_word_t prio,
+				moat_word_t flags)
+{
+	moat_word_t a[3] = { intid, prio, flags };
+
+	return moat_invoke(vcpu, MOAT_VCPU_INJECT_IRQ, 3, a, 0, NULL);
+}
+
 static moat_word_t inject(moat_cptr_t vcpu, moat_word_t intid, moat_word_t prio)
 {
-	moat_word_t a[2] = { intid, prio };
+	return inject_flags(vcpu, intid, prio, 0);
+}
 
-	return moat_invoke(vcpu, MOAT_VCPU_INJECT_IRQ, 2, a, 0, NULL);
+/* The next exit must be the guest's end of `intid` alone; answered, the guest goes on. */
+static void expect_eoi(moat_word_t intid)
+{
+	struct moat_regs r = { .x0 = ep, .x6 = reply, .info = moat_msginfo(0, 0, 0, 2),
+			       .mr = { 0, 0 } };
+
+	moat_syscall(MOAT_SYS_REPLY_RECV, &r); /* answers the report before it */
+	MOAT_ASSERT_EQ(r.x0, BADGE);
+	MOAT_ASSERT_EQ(moat_msginfo_label(r.info), MOAT_FAULT_GUEST_EOI);
+	for (unsigned w = 0; w < 4; w++)
+		MOAT_ASSERT_EQ(r.mr[w], w == intid / 64 ? 1ul << (intid % 64) : 0);
 }
 
 /* The guest's next report: an interrupt it took. Answers the last with `timer`. */
@@ -95,6 +116,14 @@ int main(void *arg)
 	for (moat_word_t i = 0; i < BURST; i++)
 		MOAT_ASSERT_EQ(next_report(true), 50 + i);
 	moat_printf("guest: %u interrupts injected at once, all taken in priority order\n", BURST);
+
+	/* One the VMM wants to hear the end of (a level-sensitive line). */
+	MOAT_ASSERT_EQ(inject_flags(vcpu, 70, 0xa0, 2), MOAT_INVALID_ARGUMENT);
+	MOAT_ASSERT_EQ(inject_flags(vcpu, 256, 0xa0, MOAT_VIRQ_EOI), MOAT_RANGE_ERROR);
+	MOAT_ASSERT_EQ(inject_flags(vcpu, 70, 0xa0, MOAT_VIRQ_EOI), MOAT_OK);
+	expect_eoi(70);
+	MOAT_ASSERT_EQ(report_after(true, 0), 70); /* its report follows, answered by the EOI's */
+	moat_printf("guest: the end of interrupt 70 reported to its VMM before the guest went on\n");
 
 	/* Its virtual timer, 10 ms ahead, fires while the vCPU waits in WFI. */
 	t0 = rs_now();

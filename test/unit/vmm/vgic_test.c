@@ -71,9 +71,19 @@ static void rwrite(unsigned c, uint64_t off, unsigned size, uint64_t v)
 	assert_true(vgic_redist_access(&g, c * VGIC_REDIST_STRIDE + off, size, true, &v));
 }
 
+static bool eoi_wanted; /* of the last interrupt next() took */
+
 static bool next(unsigned *vcpu, unsigned *intid, uint8_t *prio)
 {
-	return vgic_next(&g, vcpu, intid, prio);
+	struct vgic_irq irq;
+
+	if (!vgic_next(&g, &irq))
+		return false;
+	*vcpu = irq.vcpu;
+	*intid = irq.intid;
+	*prio = irq.prio;
+	eoi_wanted = irq.eoi;
+	return true;
 }
 
 /* Exactly one interrupt is ready: this one. */
@@ -382,22 +392,31 @@ static void test_level(void **state)
 	assert_true(vgic_set_level(&g, 0, 33, true));
 	expect_none();
 	assert_int_equal(dread(ISPENDR + 4, 4), 0x2);
-	/* Enabled with the line high: pending now, once. */
+	/* Enabled with the line high: pending now, once, until the guest ends it. */
 	dwrite(ISENABLER + 4, 4, 0x2);
 	expect_only(0, 33);
+	assert_true(eoi_wanted);
 	assert_true(vgic_set_level(&g, 0, 33, true));
 	expect_none();
-	/* Re-enabled while still high: again. */
+	/* Re-enabled while the guest has it: still nothing. */
 	dwrite(ICENABLER + 4, 4, 0x2);
 	dwrite(ISENABLER + 4, 4, 0x2);
+	expect_none();
+	/* An end reported for another vCPU is not this one's. */
+	vgic_eoi(&g, 1, 33);
+	expect_none();
+	/* Ended while the line is still high: again. */
+	vgic_eoi(&g, 0, 33);
 	expect_only(0, 33);
 	/* The guest clearing it while the line is high: pending again. */
+	vgic_eoi(&g, 0, 33);
 	dwrite(ICPENDR + 4, 4, 0x2);
 	expect_only(0, 33);
-	/* ISPENDR makes it pending whatever the line. */
+	/* ISPENDR makes it pending whatever the line, handed or not. */
 	dwrite(ISPENDR + 4, 4, 0x2);
 	expect_only(0, 33);
 	/* A pulse not yet handed over is taken back when the line falls. */
+	vgic_eoi(&g, 0, 33);
 	assert_true(vgic_set_level(&g, 0, 33, false));
 	assert_int_equal(dread(ISPENDR + 4, 4), 0);
 	assert_true(vgic_set_level(&g, 0, 33, true));
@@ -406,12 +425,20 @@ static void test_level(void **state)
 	/* A new rising edge after a fall: pending. */
 	assert_true(vgic_set_level(&g, 0, 33, true));
 	expect_only(0, 33);
-	/* Low, cleared: nothing comes back. */
+	/* Low when ended, cleared: nothing comes back. */
 	assert_true(vgic_set_level(&g, 0, 33, false));
+	vgic_eoi(&g, 0, 33);
 	dwrite(ICPENDR + 4, 4, 0x2);
 	dwrite(ICENABLER + 4, 4, 0x2);
 	dwrite(ISENABLER + 4, 4, 0x2);
 	expect_none();
+	/* A reset vCPU's list registers are gone: what it held is pending again. */
+	assert_true(vgic_set_level(&g, 0, 33, true));
+	expect_only(0, 33);
+	vgic_vcpu_reset(&g, 1);
+	expect_none();
+	vgic_vcpu_reset(&g, 0);
+	expect_only(0, 33);
 }
 
 static void test_edge(void **state)
@@ -424,6 +451,7 @@ static void test_edge(void **state)
 	expect_none();
 	dwrite(ISENABLER + 8, 4, 0x1);
 	expect_only(0, 64);
+	assert_false(eoi_wanted); /* nothing to sample again at its end */
 	/* Still high is not another edge; falling does not take it back. */
 	assert_true(vgic_set_level(&g, 0, 64, true));
 	expect_none();
