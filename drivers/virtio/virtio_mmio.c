@@ -11,6 +11,14 @@ static uint32_t rd(struct virtio_mmio *m, unsigned off)
 	return v;
 }
 
+static uint8_t rd8(struct virtio_mmio *m, unsigned off)
+{
+	uint8_t v = ((volatile uint8_t *)m->regs)[off];
+
+	__asm__ volatile("dmb oshld" ::: "memory");
+	return v;
+}
+
 static void wr(struct virtio_mmio *m, unsigned off, uint32_t v)
 {
 	__asm__ volatile("dmb oshst" ::: "memory"); /* earlier stores reach the device first */
@@ -125,6 +133,19 @@ bool virtio_mmio_config64(struct virtio_mmio *m, unsigned offset, uint64_t *valu
 
 		*value = rd(m, PV_VMMIO_CONFIG + offset) |
 			 (uint64_t)rd(m, PV_VMMIO_CONFIG + offset + 4) << 32;
+		if (rd(m, PV_VMMIO_CONFIG_GENERATION) == gen)
+			return true;
+	}
+	return false;
+}
+
+bool virtio_mmio_config_bytes(struct virtio_mmio *m, unsigned offset, uint8_t *buf, unsigned n)
+{
+	for (unsigned i = 0; i < POLLS_MAX; i++) {
+		uint32_t gen = rd(m, PV_VMMIO_CONFIG_GENERATION);
+
+		for (unsigned k = 0; k < n; k++)
+			buf[k] = rd8(m, PV_VMMIO_CONFIG + offset + k);
 		if (rd(m, PV_VMMIO_CONFIG_GENERATION) == gen)
 			return true;
 	}

@@ -53,5 +53,10 @@ uint32_t virtio_mmio_status(struct virtio_mmio *m);
 uint32_t virtio_mmio_config32(struct virtio_mmio *m, unsigned offset);
 /* A 64-bit field of it, read consistently (ConfigGeneration); false if it never settles. */
 bool virtio_mmio_config64(struct virtio_mmio *m, unsigned offset, uint64_t *value);
+/*
+ * `n` byte fields of it (e.g. a MAC address), read a byte at a time as the
+ * spec asks of 8-bit fields (4.2.2.2), consistently; false if they never settle.
+ */
+bool virtio_mmio_config_bytes(struct virtio_mmio *m, unsigned offset, uint8_t *buf, unsigned n);
 
 #endif
