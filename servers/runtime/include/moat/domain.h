@@ -48,6 +48,17 @@ struct moat_channel_info {
 	uint64_t signal_slot;            /* the peer's inbox, 0: no notification */
 };
 
+/*
+ * A virtual disk on a block backend's channel (moat/blk.h): the backend
+ * finds vdisk[i] for its channel i in its info page; sectors 0: none.
+ */
+#define MOAT_VDISK_READ_ONLY (1u << 0)
+struct moat_vdisk_info {
+	uint64_t first;	  /* its first sector on the physical disk */
+	uint64_t sectors; /* its size */
+	uint64_t flags;	  /* MOAT_VDISK_* */
+};
+
 struct moat_domain_info {
 	uint64_t magic;
 	char name[MOAT_DOMAIN_NAME_MAX];
@@ -61,6 +72,7 @@ struct moat_domain_info {
 	uint64_t klog;          /* address of the kernel log ring (read-only), 0: none */
 	uint64_t dma;           /* address of the DMA memory (block i at + i * 2 MiB), 0: none */
 	uint64_t dma_size;      /* bytes */
+	struct moat_vdisk_info vdisk[MOAT_DOMAIN_MAX_CHANNELS]; /* a block backend's, per channel */
 };
 
 _Static_assert(sizeof(struct moat_channel_info) == 56, "domain info ABI");

@@ -19,6 +19,7 @@
 
 #define MOAT_VMM_INFO_MAGIC 0x4f464e494d4d5647ull /* "GVMMINFO" */
 #define MOAT_VMM_BOOTARGS_MAX 512
+#define MOAT_VMM_RAM_BLOCKS_MAX 256 /* of 2 MiB: a guest has at most 512 MiB of RAM */
 
 /*
  * The guest's objects in the VMM's CSpace (after the channels' slots; a
@@ -74,16 +75,26 @@ struct moat_vmm_info {
 	 * PL011 both ways; 0: none, the PL011's output goes to the kernel's log.
 	 */
 	uint64_t console_channel;
+	/*
+	 * Its virtual disk: 1 + the index of its channel to the block backend
+	 * (moat/blk.h), 0: none; the disk's size and MOAT_VDISK_* flags.
+	 */
+	uint64_t blk_channel;
+	uint64_t disk_sectors;
+	uint64_t disk_flags;
+	/* The physical address of each 2 MiB of its RAM, in order: for block requests. */
+	uint64_t ram_pa[MOAT_VMM_RAM_BLOCKS_MAX];
 };
 #define MOAT_VMM_FLAG_NET (1u << 0)
 #define MOAT_VMM_FLAG_CONSOLE (1u << 1)
 #define MOAT_VMM_FLAG_DISK (1u << 2)
 
 #define MOAT_VMM_INFO (MOAT_DOMAIN_INFO + 4096)
+_Static_assert(sizeof(struct moat_vmm_info) <= 4096, "VMM info fits one page");
 
 _Static_assert(offsetof(struct moat_vmm_info, ram_ipa) == 40, "VMM info ABI");
 _Static_assert(offsetof(struct moat_vmm_info, flags) == 96, "VMM info ABI");
 _Static_assert(offsetof(struct moat_vmm_info, bootargs) == 104, "VMM info ABI");
-_Static_assert(sizeof(struct moat_vmm_info) == 624, "VMM info ABI");
+_Static_assert(offsetof(struct moat_vmm_info, blk_channel) == 624, "VMM info ABI");
 
 #endif
