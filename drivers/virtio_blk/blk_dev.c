@@ -70,9 +70,8 @@ const char *blk_dev_init(struct blk_dev *d, uintptr_t regs, void *dma, uint64_t 
 	return NULL;
 }
 
-/* Whether the request fits the disk and its data the caller's DMA memory. */
-static int check(const struct blk_dev *d, enum blk_op op, uint64_t sector, uint64_t offset,
-		 uint32_t len)
+/* Whether `len` bytes at `sector` fit the disk (a flush: names nothing). */
+static int check_range(const struct blk_dev *d, enum blk_op op, uint64_t sector, uint64_t len)
 {
 	if (op == BLK_FLUSH)
 		return len || sector ? BLK_E_RANGE : 0;
@@ -81,39 +80,59 @@ static int check(const struct blk_dev *d, enum blk_op op, uint64_t sector, uint6
 	if (!len || len % BLK_SECTOR || sector > d->sectors ||
 	    len / BLK_SECTOR > d->sectors - sector)
 		return BLK_E_RANGE;
-	if (offset < BLK_DMA_RESERVED || offset > d->dma_size || len > d->dma_size - offset)
-		return BLK_E_BUFFER;
+	return 0;
+}
+
+int blk_dev_submit_sg(struct blk_dev *d, enum blk_op op, uint64_t sector,
+		      const struct blk_dev_segment *seg, unsigned count, uint64_t token)
+{
+	struct pv_sg sg[BLK_MAX_SEGMENTS + 2];
+	unsigned i = 0, n = 0;
+	uint64_t len = 0;
+	int err;
+
+	if (count > BLK_MAX_SEGMENTS || (op == BLK_FLUSH) != (count == 0))
+		return BLK_E_RANGE;
+	for (unsigned k = 0; k < count; k++) {
+		if (!seg[k].len)
+			return BLK_E_RANGE;
+		len += seg[k].len; /* at most 16 times 2^32: no overflow */
+	}
+	if ((err = check_range(d, op, sector, len)))
+		return err;
+	if (pv_vq_drv_broken(&d->vq))
+		return BLK_E_BROKEN;
+	while (i < BLK_MAX_REQUESTS && d->req[i].busy)
+		i++;
+	if (i == BLK_MAX_REQUESTS || pv_vq_drv_num_free(&d->vq) < count + 2)
+		return BLK_E_BUSY;
+	*header(d, i) = (struct header){ .type = op, .sector = sector };
+	*status_byte(d, i) = BLK_BAD_STATUS; /* unless the device writes one */
+	sg[n++] = (struct pv_sg){ pv_gaddr(d->dma_pa + HEADER_OFFSET + i * sizeof(struct header)),
+				  sizeof(struct header), 0 };
+	for (unsigned k = 0; k < count; k++)
+		sg[n++] = (struct pv_sg){ pv_gaddr(seg[k].addr), seg[k].len, 0 };
+	sg[n++] = (struct pv_sg){ pv_gaddr(d->dma_pa + STATUS_OFFSET + i), 1, 0 };
+	/* Device-readable first: the header, and a write's data; then what it writes. */
+	if (pv_vq_drv_add(&d->vq, sg, op == BLK_WRITE ? n - 1 : 1, op == BLK_WRITE ? 1 : n - 1,
+			  i) < 0)
+		return BLK_E_BROKEN; /* the descriptors were counted above */
+	d->req[i] = (struct blk_dev_request){ .token = token, .busy = true };
+	d->in_flight++;
 	return 0;
 }
 
 int blk_dev_submit(struct blk_dev *d, enum blk_op op, uint64_t sector, uint64_t offset,
 		   uint32_t len, uint64_t token)
 {
-	struct pv_sg sg[3];
-	unsigned i = 0, n = 0;
-	int err = check(d, op, sector, offset, len);
+	struct blk_dev_segment seg = { d->dma_pa + offset, len };
+	int err = check_range(d, op, sector, len);
 
 	if (err)
 		return err;
-	if (pv_vq_drv_broken(&d->vq))
-		return BLK_E_BROKEN;
-	while (i < BLK_MAX_REQUESTS && d->req[i].busy)
-		i++;
-	if (i == BLK_MAX_REQUESTS)
-		return BLK_E_BUSY;
-	*header(d, i) = (struct header){ .type = op, .sector = sector };
-	*status_byte(d, i) = BLK_BAD_STATUS; /* unless the device writes one */
-	sg[n++] = (struct pv_sg){ pv_gaddr(d->dma_pa + HEADER_OFFSET + i * sizeof(struct header)),
-				  sizeof(struct header), 0 };
-	if (len)
-		sg[n++] = (struct pv_sg){ pv_gaddr(d->dma_pa + offset), len, 0 };
-	sg[n++] = (struct pv_sg){ pv_gaddr(d->dma_pa + STATUS_OFFSET + i), 1, 0 };
-	/* Device-readable first: the header, and a write's data; then what it writes. */
-	if (pv_vq_drv_add(&d->vq, sg, op == BLK_WRITE ? 2 : 1, op == BLK_WRITE ? 1 : n - 1, i) < 0)
-		return BLK_E_BROKEN; /* three descriptors per request always fit */
-	d->req[i] = (struct blk_dev_request){ .token = token, .busy = true };
-	d->in_flight++;
-	return 0;
+	if (len && (offset < BLK_DMA_RESERVED || offset > d->dma_size || len > d->dma_size - offset))
+		return BLK_E_BUFFER;
+	return blk_dev_submit_sg(d, op, sector, &seg, len ? 1 : 0, token);
 }
 
 void blk_dev_kick(struct blk_dev *d)

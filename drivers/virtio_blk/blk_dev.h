@@ -15,6 +15,7 @@
 #define BLK_SECTOR 512u
 #define BLK_QUEUE_SIZE 128u /* descriptors; three per request */
 #define BLK_MAX_REQUESTS 32u /* in flight at once */
+#define BLK_MAX_SEGMENTS 16u /* data buffers of one request */
 #define BLK_DMA_RESERVED 0x2000u /* the queue and the headers: the caller's buffers lie beyond */
 
 enum blk_op {
@@ -69,6 +70,22 @@ const char *blk_dev_init(struct blk_dev *d, uintptr_t regs, void *dma, uint64_t 
 #define BLK_E_BROKEN (-4) /* the queue is broken: the device misbehaved */
 int blk_dev_submit(struct blk_dev *d, enum blk_op op, uint64_t sector, uint64_t offset,
 		   uint32_t len, uint64_t token);
+
+/* A data buffer by physical address. */
+struct blk_dev_segment {
+	uint64_t addr;
+	uint32_t len;
+};
+
+/*
+ * Queues a request whose data is `count` buffers by physical address (at
+ * most BLK_MAX_SEGMENTS, none for a flush), anywhere: the caller has
+ * checked the device may reach them. Their lengths add up to whole
+ * sectors inside the disk. 0, or BLK_E_RANGE, BLK_E_BUSY (no request slot
+ * or too few free descriptors: retry after a completion), BLK_E_BROKEN.
+ */
+int blk_dev_submit_sg(struct blk_dev *d, enum blk_op op, uint64_t sector,
+		      const struct blk_dev_segment *seg, unsigned count, uint64_t token);
 
 /* Tells the device about queued requests, if it wants to know. */
 void blk_dev_kick(struct blk_dev *d);

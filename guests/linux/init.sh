@@ -71,6 +71,30 @@ abort)
 	say "poweroff"
 	poweroff -f
 	;;
+disk)
+	# Its virtual disk (docs/io.md) holds an ext4 filesystem the host made:
+	# the host's files checked by their sha256, new files written and
+	# reported by theirs, then synced and unmounted before the power goes.
+	mkdir -p /mnt
+	if mount -t ext4 /dev/vda /mnt; then
+		say "disk: $(cat /sys/block/vda/size) sectors, mounted"
+		(cd /mnt && sha256sum -c MANIFEST 2>&1) | while read -r line; do
+			say "disk: check $line"
+		done
+		dd if=/dev/urandom of=/mnt/guest-big.bin bs=65536 count=96 2>/dev/null
+		dd if=/dev/urandom of=/mnt/guest-small.bin bs=1000 count=7 2>/dev/null
+		mkdir -p /mnt/dir && echo "written by the guest" >/mnt/dir/note.txt
+		for f in guest-big.bin guest-small.bin dir/note.txt; do
+			say "disk: wrote $(cd /mnt && sha256sum "$f")"
+		done
+		sync
+		umount /mnt && say "disk: unmounted"
+	else
+		say "disk: mount failed"
+	fi
+	say "poweroff"
+	poweroff -f
+	;;
 "") ;;
 *) say "unknown moat.test=$test" ;;
 esac

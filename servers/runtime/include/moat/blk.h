@@ -65,7 +65,20 @@ _Static_assert(sizeof(struct moat_blk_completion) == 16, "block completion ABI")
 #define MOAT_BLK_RING_ENTRIES 32u
 #define MOAT_BLK_REQUESTS 0u	    /* 128 + 32 * 288 = 9344 bytes */
 #define MOAT_BLK_COMPLETIONS 9344u /* 128 + 32 * 16 = 640 bytes */
+#define MOAT_BLK_DEVICE 12288u      /* struct moat_blk_device: the driver's channel only */
 #define MOAT_BLK_SHARED_BYTES 16384u /* SHARED_MEMORY of the channel: at least this */
+
+/*
+ * The physical disk, as the driver found it: written once by the driver
+ * into its channel to the backend, `magic` last, before it signals the
+ * backend the first time. The backend serves no client before it is there.
+ */
+#define MOAT_BLK_DEVICE_MAGIC 0x594441455259424bull /* "KBYREADY" */
+struct moat_blk_device {
+	uint64_t sectors;
+	uint64_t flags; /* MOAT_VDISK_READ_ONLY: the device is read-only */
+	uint64_t magic;
+};
 
 /*
  * What the root server tells a driver domain it may give its device, per
