@@ -1,10 +1,13 @@
 /*
  * The VMM's loop: every exit of its guest's vCPU arrives as a fault
  * message on one endpoint and is answered with one reply (docs/vm.md):
- * hypercalls (PSCI), MMIO on the emulated GIC and PL011 (anything else an
- * abort for the guest), trapped system registers. Each exit's values come
+ * hypercalls (PSCI), MMIO on the emulated GIC, PL011 and virtio block
+ * device (anything else an abort for the guest), trapped system registers;
+ * and signals on its inbox from the console server and the block backend. Each exit's values come
  * from the guest and are checked by the device model that takes them.
  */
+#include <libpv/err.h>
+
 #include "vmm.h"
 
 #define PSCI_VERSION 0x84000000ul
@@ -102,12 +105,75 @@ static void console_in(void)
 		pl011_input(&vm.uart, buf[i]);
 }
 
+/* The guest's disk: a client of the block backend on channel `blk_channel` - 1. */
+static void blk_kick(void *ctx)
+{
+	struct vmm *v = ctx;
+
+	if (v->blk_signal)
+		moat_signal(v->blk_signal);
+}
+
+static void blk_log(void *ctx, const char *what, uint64_t value)
+{
+	struct vmm *v = ctx;
+
+	moat_printf("vmm: guest '%s': disk: %s (0x%lx)\n", v->info->guest, what,
+		    (unsigned long)value);
+}
+
+static void disk_start(void)
+{
+	const struct moat_domain_info *d = (const struct moat_domain_info *)(uintptr_t)MOAT_DOMAIN_INFO;
+	const struct moat_vmm_info *g = vm.info;
+	uint64_t ch = g->blk_channel - 1;
+	struct vblk_config c = { .ram = vm.ram, .ram_ipa = g->ram_ipa, .ram_size = g->ram_size,
+				 .ram_pa = g->ram_pa, .disk_sectors = g->disk_sectors,
+				 .read_only = (g->disk_flags & MOAT_VDISK_READ_ONLY) != 0,
+				 .kick = blk_kick, .log = blk_log, .ctx = &vm };
+	int err = PV_E_INVAL;
+
+	if (ch < d->channel_count && ch < MOAT_DOMAIN_MAX_CHANNELS && d->channel[ch].shared &&
+	    d->channel[ch].shared_size >= MOAT_BLK_SHARED_BYTES &&
+	    g->ram_size <= MOAT_VMM_RAM_BLOCKS_MAX * VBLK_BLOCK) {
+		c.shared = (uint8_t *)(uintptr_t)d->channel[ch].shared;
+		vm.blk_signal = d->channel[ch].signal_slot;
+		err = vblk_init(&vm.blk, &c);
+	}
+	vm.disk = err == PV_OK;
+	if (err)
+		moat_printf("vmm: guest '%s': no disk on channel %lu (error %d)\n", g->guest,
+			    (unsigned long)ch, err);
+}
+
+/*
+ * Before the guest restarts: the device is reset, and every request it
+ * had at the backend completes first, so that no read still in flight
+ * lands in the new guest's RAM.
+ */
+static void disk_quiesce(void)
+{
+	if (!vm.disk)
+		return;
+	vblk_reset(&vm.blk);
+	if (vblk_outstanding(&vm.blk))
+		moat_printf("vmm: guest '%s': waiting for %u disk requests\n", vm.info->guest,
+			    vblk_outstanding(&vm.blk));
+	while (vblk_outstanding(&vm.blk)) {
+		moat_wait(MOAT_DOMAIN_SLOT_INBOX);
+		vblk_backend_signal(&vm.blk);
+	}
+}
+
 /* Interrupts the device models raised, to the kernel for the guest. */
 static void deliver(void)
 {
 	struct vgic_irq irq;
 
 	vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.uart_spi), pl011_irq_level(&vm.uart));
+	if (vm.disk)
+		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[0].spi),
+			       vblk_irq_level(&vm.blk));
 	while (vgic_next(&vm.gic, &irq)) {
 		moat_word_t args[3] = { irq.intid, irq.prio, irq.eoi ? MOAT_VIRQ_EOI : 0 };
 
@@ -199,7 +265,8 @@ static struct answer mmio(const moat_word_t *mr)
 	else if (ipa - dt->uart_base < dt->uart_size) {
 		ok = pl011_access(&vm.uart, ipa - dt->uart_base, size, write, &v);
 		console_in(); /* a read may have made room */
-	}
+	} else if (vm.disk && ipa - dt->virtio[0].base < DEVTREE_VIRTIO_STRIDE)
+		ok = vblk_access(&vm.blk, ipa - dt->virtio[0].base, size, write, &v);
 	if (!ok)
 		return inject_abort; /* outside RAM and every device, or a bad access */
 	deliver();
@@ -271,6 +338,8 @@ static void serve(void)
 		moat_syscall(MOAT_SYS_REPLY_RECV, &r);
 		if (moat_msginfo_label(r.info) == MOAT_LABEL_NOTIFICATION) {
 			console_in(); /* our inbox (x0 its word): input, or room for output */
+			if (vm.disk)
+				vblk_backend_signal(&vm.blk); /* completions, or room for requests */
 			deliver();
 			a = resume; /* no exit to answer */
 			continue;
@@ -293,7 +362,10 @@ static void serve(void)
 			vmm_event(MOAT_GUEST_POWER_OFF);
 			return;
 		case RESET: {
-			const char *err = vmm_boot(&vm);
+			const char *err;
+
+			disk_quiesce();
+			err = vmm_boot(&vm);
 
 			if (err) {
 				moat_printf("vmm: guest '%s' not restarted: %s\n", vm.info->guest, err);
@@ -321,7 +393,10 @@ int main(void *arg)
 		for (;;)
 			moat_yield();
 	}
-	devtree_config_default(&vm.dt, (unsigned)vm.info->vcpus, 0, vm.info->ram_size);
+	if (vm.info->blk_channel)
+		disk_start();
+	/* The disk, if any, is the first virtio-mmio device: 0x0a000000, SPI 16. */
+	devtree_config_default(&vm.dt, (unsigned)vm.info->vcpus, vm.disk, vm.info->ram_size);
 	vm.dt.ram_base = vm.info->ram_ipa;
 	vm.dt.bootargs = vm.info->bootargs;
 	pl011_init(&vm.uart, console_out, &vm);

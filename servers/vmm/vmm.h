@@ -1,7 +1,8 @@
 /*
  * The VMM of one guest (docs/vm.md): what it holds while it serves the
  * guest's exits. main.c runs the loop and answers hypercalls and PSCI;
- * boot.c (re)loads the guest; the device models are vgic.c and pl011.c.
+ * boot.c (re)loads the guest; the device models are vgic.c, pl011.c and
+ * blk.c (over virtio_mmio.c).
  */
 #ifndef MOAT_VMM_VMM_H
 #define MOAT_VMM_VMM_H
@@ -10,6 +11,7 @@
 #include <moat/runtime.h>
 #include <moat/vmm.h>
 
+#include "blk.h"
 #include "devtree.h"
 #include "pl011.h"
 #include "vgic.h"
@@ -27,6 +29,9 @@ struct vmm {
 	bool line_start;      /* the console is at the start of a line */
 	bool console;         /* the PL011 is on a channel to the console server: */
 	struct moat_console con;
+	bool disk;            /* a virtio block device, the first virtio-mmio slot: */
+	struct vblk blk;
+	moat_cptr_t blk_signal; /* the block backend's inbox */
 	bool on[MOAT_VMM_MAX_VCPUS]; /* PSCI's view: the vCPU runs (or waits to) */
 	unsigned boots;
 };
