@@ -17,6 +17,7 @@ set(MOAT_SYSTEM_ROOT_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/guests.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/loader.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/space.c
+    ${CMAKE_CURRENT_LIST_DIR}/../servers/root/vdisks.c
     ${CMAKE_CURRENT_LIST_DIR}/../kernel/src/elf.c
     ${CMAKE_CURRENT_LIST_DIR}/../kernel/arch/aarch64/esr.c)
 get_filename_component(MOAT_SYSTEM_ROOT_DIR ${CMAKE_CURRENT_LIST_DIR}/../servers/root ABSOLUTE)
@@ -224,6 +225,28 @@ function(moat_guest)
   string(APPEND text "  net ${net}\n  console ${console}\n")
   _moat_block("${text}  where ${CMAKE_CURRENT_LIST_FILE}\n")
   set_property(GLOBAL APPEND PROPERTY MOAT_SYSTEM_PROGRAMS "${A_VMM}=${A_VMM}")
+endfunction()
+
+# moat_vdisk(GUEST <guest> SERVER <domain> FIRST <sector> SECTORS <n> [READ_ONLY])
+# Guest <guest> gets a virtual disk, sectors FIRST..FIRST+SECTORS-1 of the
+# physical disk, served by the block backend <domain> over the channel
+# between the two (moat/blk.h; moat-sysgen checks it).
+function(moat_vdisk)
+  cmake_parse_arguments(A "READ_ONLY" "GUEST;SERVER;FIRST;SECTORS" "" ${ARGN})
+  set(decl "moat_vdisk(${A_GUEST})")
+  _moat_no_extra(${decl} ${A_UNPARSED_ARGUMENTS})
+  foreach(req GUEST SERVER FIRST SECTORS)
+    if(NOT DEFINED A_${req})
+      _moat_fail("${decl}: ${req} is missing")
+    endif()
+  endforeach()
+  set(text "vdisk ${A_GUEST}\n  server ${A_SERVER}\n")
+  _moat_numbers(text ${decl} FIRST SECTORS)
+  set(read_only 0)
+  if(A_READ_ONLY)
+    set(read_only 1)
+  endif()
+  _moat_block("${text}  read_only ${read_only}\n  where ${CMAKE_CURRENT_LIST_FILE}\n")
 endfunction()
 
 # The programs of the image's archive, "<name>=<target>": a VMM shared by

@@ -171,7 +171,51 @@ static void emit_guests(FILE *f, const struct desc *desc)
 	}
 	if (!n)
 		fprintf(f, "\t[0] = { .name = NULL }, /* none: ISO C has no empty arrays */\n");
-	fprintf(f, "};\nconst unsigned sys_guest_count = %zu;\n", n);
+	fprintf(f, "};\nconst unsigned sys_guest_count = %zu;\n\n", n);
+}
+
+/* The index in sys_channels of the channel joining a and b (validated: there is one). */
+static size_t channel_index(const struct desc *desc, const char *a, const char *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *c = &desc->decls[i];
+
+		if (c->kind != DESC_CHANNEL)
+			continue;
+		if ((!strcmp(c->name, a) && !strcmp(c->peer, b)) ||
+		    (!strcmp(c->name, b) && !strcmp(c->peer, a)))
+			return n;
+		n++;
+	}
+	return n;
+}
+
+static void emit_vdisks(FILE *f, const struct desc *desc)
+{
+	size_t n = 0;
+
+	fprintf(f, "const struct sys_vdisk sys_vdisks[] = {\n");
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *v = &desc->decls[i];
+		const struct desc_decl *g, *s;
+
+		if (v->kind != DESC_VDISK)
+			continue;
+		g = desc_find(desc, v->name);
+		s = desc_find(desc, v->text[DESC_F_SERVER]);
+		fprintf(f, "\t[%zu] = {\n\t\t.guest = %zu,\n\t\t.server = %zu,\n", n++,
+			desc_domain_index(desc, g), desc_domain_index(desc, s));
+		fprintf(f, "\t\t.channel = %zu,\n\t\t.first = %llu,\n\t\t.sectors = %llu,\n",
+			channel_index(desc, s->name, g->name), (ull)desc_num(v, DESC_F_FIRST, 0),
+			(ull)desc_num(v, DESC_F_SECTORS, 0));
+		fprintf(f, "\t\t.read_only = %s,\n\t},\n",
+			desc_num(v, DESC_F_READ_ONLY, 0) ? "true" : "false");
+	}
+	if (!n)
+		fprintf(f, "\t[0] = { .guest = 0 }, /* none: ISO C has no empty arrays */\n");
+	fprintf(f, "};\nconst unsigned sys_vdisk_count = %zu;\n", n);
 }
 
 static const char *system_name(const struct desc *desc)
@@ -195,6 +239,7 @@ bool output_emit(FILE *f, const struct desc *desc, const struct platform *plat)
 	emit_domains(f, desc);
 	emit_channels(f, desc);
 	emit_guests(f, desc);
+	emit_vdisks(f, desc);
 	return !ferror(f);
 }
 

@@ -455,6 +455,7 @@ void validate_system(const struct desc *desc, const struct platform *plat, struc
 		else if (decl->kind == DESC_GUEST)
 			check_guest(decl, d);
 	}
+	validate_vdisks(desc, d);
 	if (plat) {
 		validate_devices(desc, plat, d);
 		check_memory(desc, plat, d);

@@ -7,9 +7,18 @@
 #include "space.h"
 #include "string.h"
 
+/* Every channel the root can make: each domain and VMM has at most 8. */
+#define CHANNELS_MAX ((DOMAINS_MAX + GUESTS_MAX) * MOAT_DOMAIN_MAX_CHANNELS / 2)
+
+struct channel_ends {
+	uint8_t a, b; /* the channel's index among each end's channels */
+	bool made;
+};
+
 static struct domain domains[DOMAINS_MAX];
 static bool ready[DOMAINS_MAX];
 static unsigned ndomains;
+static struct channel_ends ends[CHANNELS_MAX];
 
 static const char *create(unsigned i, moat_cptr_t ep)
 {
@@ -65,7 +74,7 @@ static const char *share(struct domain *a, struct domain *b, uint64_t pages)
 	return NULL;
 }
 
-static const char *connect(const struct sys_channel *c)
+static const char *connect(unsigned index, const struct sys_channel *c)
 {
 	struct domain *a, *b;
 	uint64_t bytes = c->shared_pages * SPACE_PAGE;
@@ -90,6 +99,9 @@ static const char *connect(const struct sys_channel *c)
 		return err;
 	if (c->b_guest && a->sys->kernel_log) /* the console server: the guest's PL011 */
 		guests_set_console(c->b, (unsigned)b->info.channel_count - 1);
+	if (index < CHANNELS_MAX)
+		ends[index] =
+			(struct channel_ends){ .a = (uint8_t)ia, .b = (uint8_t)ib, .made = true };
 	a->shared_next += bytes;
 	b->shared_next += bytes;
 	return NULL;
@@ -114,7 +126,7 @@ void domains_connect(void)
 	const char *err;
 
 	for (unsigned c = 0; c < sys_channel_count; c++) {
-		if ((err = connect(&sys_channels[c])))
+		if ((err = connect(c, &sys_channels[c])))
 			moat_printf("root: channel %u not made: %s\n", c, err);
 	}
 	console_handover(domains, ready, ndomains);
@@ -135,6 +147,28 @@ void domains_start(void)
 		moat_printf("root: started '%s' in an address space of its own\n",
 			    sys_domains[i].name);
 	}
+}
+
+struct domain *domains_get(unsigned i)
+{
+	return i < ndomains && ready[i] ? &domains[i] : NULL;
+}
+
+void domains_refuse(unsigned i, const char *why)
+{
+	if (i >= ndomains || !ready[i])
+		return;
+	moat_printf("root: domain '%s' not started: %s\n", sys_domains[i].name, why);
+	ready[i] = false;
+}
+
+bool domains_channel_ends(unsigned c, unsigned *a_index, unsigned *b_index)
+{
+	if (c >= CHANNELS_MAX || !ends[c].made)
+		return false;
+	*a_index = ends[c].a;
+	*b_index = ends[c].b;
+	return true;
 }
 
 const struct domain *domains_by_badge(moat_word_t badge)

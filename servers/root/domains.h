@@ -18,6 +18,16 @@ void domains_connect(void);
 /* Starts every domain that was made whole. */
 void domains_start(void);
 
+/* Domain i if it was made whole (and not refused since), else NULL. */
+struct domain *domains_get(unsigned i);
+/* Domain i is not started: logs why. */
+void domains_refuse(unsigned i, const char *why);
+/*
+ * Channel c (sys_channels) was made: its index among end a's channels and
+ * among end b's (domain or guest's VMM). False if it was not made.
+ */
+bool domains_channel_ends(unsigned c, unsigned *a_index, unsigned *b_index);
+
 /* The domain whose endpoint capability carries `badge`, or NULL. */
 const struct domain *domains_by_badge(moat_word_t badge);
 

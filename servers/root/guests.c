@@ -87,14 +87,22 @@ static const char *check(const struct sys_guest *s, struct files *f)
 	return NULL;
 }
 
-/* Each 2 MiB of RAM in the VMM and, through a copy of the frame, in the guest. */
+/*
+ * Each 2 MiB of RAM in the VMM and, through a copy of the frame, in the
+ * guest; its physical address in the VMM's info (for block requests).
+ */
 static const char *map_ram(struct guest *g)
 {
-	for (uint64_t off = 0; off < g->sys->memory; off += BLOCK) {
+	for (uint64_t off = 0, k = 0; off < g->sys->memory; off += BLOCK, k++) {
+		moat_word_t pa[3] = { 0 };
 		moat_cptr_t frame, copy;
 
 		if (alloc_object(MOAT_OBJ_FRAME_2M, 0, &frame) != MOAT_OK)
 			return "out of memory for its RAM";
+		if (moat_invoke(frame, MOAT_FRAME_GET_ADDRESS, 0, NULL, 0, pa) != MOAT_OK)
+			return "cannot find its RAM's physical address";
+		if (k < MOAT_VMM_RAM_BLOCKS_MAX)
+			g->info.ram_pa[k] = pa[0];
 		if (space_map_large(frame, g->vmm.vspace, MOAT_VMM_GUEST_RAM + off, RW, 0) !=
 		    MOAT_OK)
 			return "cannot map its RAM into the VMM";
@@ -248,6 +256,11 @@ void guests_create(moat_cptr_t ep)
 struct domain *guests_vmm(unsigned i)
 {
 	return i < GUESTS_MAX && made[i] ? &guests[i].vmm : NULL;
+}
+
+struct moat_vmm_info *guests_info(unsigned i)
+{
+	return i < GUESTS_MAX && made[i] ? &guests[i].info : NULL;
 }
 
 void guests_set_console(unsigned i, unsigned channel)

@@ -35,6 +35,11 @@ struct guest {
 void guests_create(moat_cptr_t ep);
 struct domain *guests_vmm(unsigned i);
 void guests_start(void);
+/*
+ * Guest i's VMM info page, to be completed before guests_start (its
+ * virtual disk, vdisks.h); NULL if it was not made.
+ */
+struct moat_vmm_info *guests_info(unsigned i);
 /* Guest i's PL011 is its VMM's channel `channel`, to the console server. */
 void guests_set_console(unsigned i, unsigned channel);
 

@@ -1,9 +1,10 @@
 /*
  * The root server: reports the memory it was given, builds the system its
- * image describes (domains.c, then guests.c), and then supervises it:
- * requests on its endpoint, guest events from VMMs, and the domains'
- * faults, reported with the domain's name and the decoded syndrome. A
- * faulted domain is left stopped; the others carry on.
+ * image describes (domains.c, then guests.c, the channels, then the
+ * virtual disks: vdisks.c), and then supervises it: requests on its
+ * endpoint, guest events from VMMs, and the domains' faults, reported
+ * with the domain's name and the decoded syndrome. A faulted domain is
+ * left stopped; the others carry on.
  */
 #include <moat/runtime.h>
 
@@ -11,6 +12,7 @@
 #include "domains.h"
 #include "esr.h"
 #include "guests.h"
+#include "vdisks.h"
 
 #define LABEL_HELLO 1
 #define LABEL_DONE 2 /* a domain that has nothing left to do; never answered */
@@ -123,6 +125,7 @@ int main(void *arg)
 	domains_create(ep);
 	guests_create(ep);
 	domains_connect();
+	vdisks_give();
 	domains_start();
 	guests_start();
 	moat_printf("root: idle\n");

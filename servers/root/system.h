@@ -64,6 +64,21 @@ struct sys_guest {
 	bool console;
 };
 
+/*
+ * A virtual disk (moat/blk.h): guest `guest` (index in sys_guests) is
+ * served sectors first..first + sectors - 1 of the physical disk by the
+ * block backend domain `server` (index in sys_domains), over channel
+ * `channel` (index in sys_channels, the one joining the two).
+ */
+struct sys_vdisk {
+	uint16_t guest;
+	uint16_t server;
+	uint16_t channel;
+	uint64_t first;
+	uint64_t sectors; /* at least 1; (first + sectors) * 512 fits 64 bits */
+	bool read_only;
+};
+
 extern const char sys_name[];
 extern const struct sys_domain sys_domains[];
 extern const unsigned sys_domain_count;
@@ -71,5 +86,7 @@ extern const struct sys_channel sys_channels[];
 extern const unsigned sys_channel_count;
 extern const struct sys_guest sys_guests[];
 extern const unsigned sys_guest_count;
+extern const struct sys_vdisk sys_vdisks[];
+extern const unsigned sys_vdisk_count;
 
 #endif

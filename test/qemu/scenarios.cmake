@@ -256,25 +256,39 @@ moat_qemu_test(system
 # with the guest's RAM, files and suspended vCPU; the VMM checks all of it,
 # runs its vCPU, and reports the guest's events, which the root logs with
 # its free memory (the same before and after); a domain's guest event is
-# refused; the files are read-only in the VMM.
+# refused; the files are read-only in the VMM. Guest beta has a virtual
+# disk: its backend finds it at its channel to beta, its VMM finds its
+# channel and size, every VMM its RAM's physical addresses, and the block
+# driver beta's RAM as ranges, read-only.
 moat_qemu_test(guest_build
     SYSTEM guest_build/system.cmake
     EXPECT_EXIT stop
-    EXPECT "root: system 'qemu_guest_build': 1 domains, 0 channels, 2 guests"
+    EXPECT "root: system 'qemu_guest_build': 3 domains, 2 channels, 2 guests"
+           "root: guest 'beta' has a virtual disk of 4096 sectors from sector 2048 on 'blk', read-only"
            "root: started the VMM of guest 'alpha' \\(program 'test_guest_vmm'\\): 32 MiB of RAM, 3 vCPUs, kernel 35655905 bytes, initrd 1048653 bytes"
            "root: started the VMM of guest 'beta' \\(program 'test_guest_vmm'\\): 4 MiB of RAM, 1 vCPU, kernel 2097152 bytes, initrd 0 bytes"
            "root: 'probe' sent a guest event but is no guest's VMM. refused"
            "probe: a guest event from a domain is refused: ok"
+           "vdisk_probe: 'blk': channel 1 to 'beta': a virtual disk of 4096 sectors from sector 2048, flags 0x1"
+           "vdisk_probe: 'blk': ok"
+           "vdisk_probe: 'disk': [1-9][0-9]* range\\(s\\) of guest RAM, 4096 KiB in all, 0 unlike beta's"
+           "vdisk_probe: 'disk': ok"
+           "root: domain 'disk' faulted: memory fault at 0x10002000, .* \\(write\\). left stopped"
            "vmm_test: guest 'beta': both info pages describe the guest: ok"
+           "vmm_test: guest 'beta': blk_channel 1, 4096 sectors, flags 0x1"
+           "vmm_test: guest 'beta': its virtual disk: ok"
+           "vmm_test: guest 'beta': 2 RAM blocks from 0x[0-9a-f]+, 0 addresses wrong, 0 repeated"
            "vmm_test: guest 'beta': 4 MiB of RAM, 0 words not zero, 0 not kept"
            "vmm_test: guest 'beta': its kernel's bytes: ok"
-           "vmm_test: guest 'beta': 6 capabilities in 32 slots"
+           "vmm_test: guest 'beta': 7 capabilities in 32 slots"
            "root: guest 'beta' started. free memory ([0-9]+) KiB[\\s\\S]*vmm_test: guest 'beta': vCPU exit, badge 1, label 0xf003, x0 0x84000008, x1 0x6d6f617467756573[\\s\\S]*root: guest 'beta' powered off. free memory \\1 KiB"
            "root: guest 'beta' sent unknown event 99. refused"
            "root: guest 'beta' sent an event without its word. refused"
            "vmm_test: guest 'beta': 0 check\\(s\\) failed"
            "root: domain 'beta' faulted: memory fault at 0x200000000, .* \\(write\\). left stopped"
            "vmm_test: guest 'alpha': both info pages describe the guest: ok"
+           "vmm_test: guest 'alpha': blk_channel 0, 0 sectors, flags 0x0"
+           "vmm_test: guest 'alpha': 16 RAM blocks from 0x[0-9a-f]+, 0 addresses wrong, 0 repeated"
            "vmm_test: guest 'alpha': 32 MiB of RAM, 0 words not zero, 0 not kept"
            "vmm_test: guest 'alpha': its kernel's bytes: ok"
            "vmm_test: guest 'alpha': its initrd's bytes: ok"

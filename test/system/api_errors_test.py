@@ -73,6 +73,15 @@ CASES = [
       "guest 'm': memory 3145728 is not a multiple of 2 MiB",
       "guest 'b': budget_us without period_us",
       "guest 'a_guest_name_of_25_chars_': the name has 25 characters, at most 24"]),
+    ("vdisk_without_sectors", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n" + GUEST.format("") +
+     "moat_vdisk(GUEST g SERVER a FIRST 0)\n", "configure", "moat_vdisk(g): SECTORS is missing"),
+    ("vdisk_first_not_a_number", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n" +
+     GUEST.format("") + "moat_vdisk(GUEST g SERVER a FIRST 1M SECTORS 8)\n", "configure",
+     "moat_vdisk(g): FIRST '1M' is not a number"),
+    ("vdisk_in_build", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n" + GUEST.format("") +
+     "moat_vdisk(GUEST g SERVER a FIRST 0 SECTORS 0 READ_ONLY)\n", "build",
+     ["vdisk 'g': sectors is 0",
+      "vdisk 'g': no channel between server 'a' and guest 'g' (the disk is served over it)"]),
 ]
 
 

@@ -1,6 +1,7 @@
 # The system of the `qemu.guest_build` test: two guests whose VMM is the
 # test's own (vmm_test.c), checking everything the root server gave it,
-# and one domain (event_probe.c) that may not report on a guest. The
+# one domain (event_probe.c) that may not report on a guest, and a block
+# backend and driver (vdisk_probe.c) checking guest beta's virtual disk. The
 # guests' kernel and initrd files are generated patterns (make_files.py).
 set(guest_build_dir ${CMAKE_CURRENT_BINARY_DIR}/guest_build)
 set(guest_build_files ${guest_build_dir}/alpha.kernel ${guest_build_dir}/alpha.initrd
@@ -15,6 +16,7 @@ moat_program(test_guest_vmm SOURCES ${CMAKE_CURRENT_LIST_DIR}/vmm_test.c
     ${guest_build_dir}/guest_files.h)
 target_include_directories(test_guest_vmm PRIVATE ${guest_build_dir})
 moat_program(test_event_probe SOURCES ${CMAKE_CURRENT_LIST_DIR}/event_probe.c)
+moat_program(test_vdisk_probe SOURCES ${CMAKE_CURRENT_LIST_DIR}/vdisk_probe.c)
 
 moat_domain(NAME probe PROGRAM test_event_probe PRIORITY 200)
 # vmm_test.c's table of expectations repeats these declarations.
@@ -22,3 +24,9 @@ moat_guest(NAME alpha KERNEL ${guest_build_dir}/alpha.kernel INITRD ${guest_buil
     BOOTARGS "console=hvc0 moat.test=alpha" MEMORY 32M VCPUS 3 PRIORITY 90
     BUDGET_US 2000 PERIOD_US 10000 VMM test_guest_vmm NET CONSOLE)
 moat_guest(NAME beta KERNEL ${guest_build_dir}/beta.kernel MEMORY 4M VMM test_guest_vmm)
+# vdisk_probe.c and vmm_test.c repeat these; below the probe, above the VMMs.
+moat_domain(NAME blk PROGRAM test_vdisk_probe PRIORITY 150)
+moat_driver_domain(NAME disk DEVICE virtio_mmio@a000000 PROGRAM test_vdisk_probe PRIORITY 150)
+moat_channel(blk disk SHARED_MEMORY 16K NOTIFY)
+moat_channel(blk beta SHARED_MEMORY 16K NOTIFY)
+moat_vdisk(GUEST beta SERVER blk FIRST 2048 SECTORS 4096 READ_ONLY)

@@ -1,7 +1,8 @@
 /*
  * The VMM of the qemu.guest_build test: it checks everything the root
  * server gave it for its guest (servers/runtime/include/moat/vmm.h): the
- * info pages, all of the guest's RAM (zero, then writable), the files'
+ * info pages (beta's virtual disk among them, and every guest's RAM's
+ * physical addresses), all of the guest's RAM (zero, then writable), the files'
  * bytes against the CRC-32s the host computed (guest_files.h), the
  * capabilities in its CSpace, and a run of the vCPU that reads the last
  * word of RAM at EL1 and powers off through PSCI. It reports the guest's
@@ -24,11 +25,13 @@ static const struct expect {
 	uint64_t ram, kernel_size, initrd_size, flags, vcpus;
 	uint32_t kernel_crc, initrd_crc;
 	const char *bootargs;
+	uint64_t channels, blk_channel, disk_sectors, disk_flags; /* beta: its channel to 'blk' */
 } expects[] = {
 	{ "alpha", 32ull << 20, ALPHA_KERNEL_SIZE, ALPHA_INITRD_SIZE,
 	  MOAT_VMM_FLAG_NET | MOAT_VMM_FLAG_CONSOLE, 3, ALPHA_KERNEL_CRC, ALPHA_INITRD_CRC,
-	  "console=hvc0 moat.test=alpha" },
-	{ "beta", 4ull << 20, BETA_KERNEL_SIZE, 0, 0, 1, BETA_KERNEL_CRC, 0, "" },
+	  "console=hvc0 moat.test=alpha", 0, 0, 0, 0 },
+	{ "beta", 4ull << 20, BETA_KERNEL_SIZE, 0, 0, 1, BETA_KERNEL_CRC, 0, "", 1, 1, 4096,
+	  MOAT_VDISK_READ_ONLY },
 };
 
 static const char *guest = "?";
@@ -64,7 +67,8 @@ static bool info_ok(const struct moat_domain_info *d, const struct moat_vmm_info
 		    const struct expect *e)
 {
 	return d->magic == MOAT_DOMAIN_INFO_MAGIC && same(d->name, e->name, sizeof(d->name)) &&
-	       d->heap_size == 0 && d->device == 0 && d->device_irq == 0 && d->channel_count == 0 &&
+	       d->heap_size == 0 && d->device == 0 && d->device_irq == 0 &&
+	       d->channel_count == e->channels && v->console_channel == 0 &&
 	       v->magic == MOAT_VMM_INFO_MAGIC && v->ram_ipa == GUEST_RAM_IPA &&
 	       v->ram_size == e->ram && v->vcpus == e->vcpus && v->kernel_offset == 0 &&
 	       v->kernel_size == e->kernel_size &&
@@ -72,6 +76,34 @@ static bool info_ok(const struct moat_domain_info *d, const struct moat_vmm_info
 		       (e->initrd_size ? (e->kernel_size + BLOCK - 1) / BLOCK * BLOCK : 0) &&
 	       v->initrd_size == e->initrd_size && v->flags == e->flags &&
 	       same(v->bootargs, e->bootargs, sizeof(v->bootargs));
+}
+
+static bool disk_ok(const struct moat_domain_info *d, const struct moat_vmm_info *v,
+		    const struct expect *e)
+{
+	moat_printf("vmm_test: guest '%s': blk_channel %lu, %lu sectors, flags 0x%lx\n", guest,
+		    (unsigned long)v->blk_channel, (unsigned long)v->disk_sectors,
+		    (unsigned long)v->disk_flags);
+	return v->blk_channel == e->blk_channel && v->disk_sectors == e->disk_sectors &&
+	       v->disk_flags == e->disk_flags &&
+	       (!v->blk_channel || same(d->channel[v->blk_channel - 1].peer, "blk", 32));
+}
+
+/* One address per 2 MiB of RAM: non-zero, 2 MiB aligned, all different; none after. */
+static bool ram_pa_ok(const struct moat_vmm_info *v)
+{
+	uint64_t blocks = v->ram_size / BLOCK, bad = 0, same_pa = 0;
+
+	for (uint64_t k = 0; k < MOAT_VMM_RAM_BLOCKS_MAX; k++) {
+		bad += k < blocks ? !v->ram_pa[k] || v->ram_pa[k] % BLOCK : v->ram_pa[k] != 0;
+		for (uint64_t j = 0; j < k && k < blocks; j++)
+			same_pa += v->ram_pa[j] == v->ram_pa[k];
+	}
+	moat_printf("vmm_test: guest '%s': %lu RAM blocks from 0x%lx, %lu addresses wrong, %lu "
+		    "repeated\n",
+		    guest, (unsigned long)blocks, (unsigned long)v->ram_pa[0], (unsigned long)bad,
+		    (unsigned long)same_pa);
+	return bad == 0 && same_pa == 0;
 }
 
 /* Every word of RAM: zero as given, then written and read back. */
@@ -128,8 +160,12 @@ static bool file_ok(uint64_t offset, uint64_t size, uint32_t crc)
 	return got == crc && tail == 0;
 }
 
-/* What slot `slot` should hold for a guest of `vcpus` vCPUs: its type (0: empty), rights. */
-static moat_word_t slot_wanted(moat_cptr_t slot, uint64_t vcpus, moat_word_t *rights)
+/*
+ * What slot `slot` should hold for a guest of `vcpus` vCPUs and `channels`
+ * notifying channels: its type (0: empty), rights.
+ */
+static moat_word_t slot_wanted(moat_cptr_t slot, uint64_t vcpus, uint64_t channels,
+			       moat_word_t *rights)
 {
 	*rights = MOAT_RIGHTS_ALL;
 	switch (slot) {
@@ -145,6 +181,10 @@ static moat_word_t slot_wanted(moat_cptr_t slot, uint64_t vcpus, moat_word_t *ri
 	case MOAT_VMM_SLOT_REPLY:
 		return MOAT_OBJ_REPLY;
 	}
+	if (slot - MOAT_DOMAIN_SLOT_CHANNEL0 < channels) {
+		*rights = MOAT_RIGHT_WRITE;
+		return MOAT_OBJ_NOTIFICATION;
+	}
 	if (slot - MOAT_VMM_SLOT_VCPU_TCB(0) < vcpus)
 		return MOAT_OBJ_TCB;
 	if (slot - MOAT_VMM_SLOT_VCPU(0) < vcpus)
@@ -153,13 +193,14 @@ static moat_word_t slot_wanted(moat_cptr_t slot, uint64_t vcpus, moat_word_t *ri
 }
 
 /* Slot by slot: exactly the documented capabilities, with their rights. */
-static bool cspace_ok(uint64_t vcpus)
+static bool cspace_ok(uint64_t vcpus, uint64_t channels)
 {
 	unsigned wrong = 0, held = 0;
 	moat_word_t type, rights;
 
 	for (moat_cptr_t slot = 0; slot < MOAT_DOMAIN_CSPACE_SLOTS; slot++) {
-		moat_word_t want_rights, want_type = slot_wanted(slot, vcpus, &want_rights);
+		moat_word_t want_rights,
+			want_type = slot_wanted(slot, vcpus, channels, &want_rights);
 
 		if (moat_identify(slot, &type, &rights) != MOAT_OK || type != want_type ||
 		    (want_type && rights != want_rights)) {
@@ -173,7 +214,7 @@ static bool cspace_ok(uint64_t vcpus)
 		wrong++;
 	moat_printf("vmm_test: guest '%s': %u capabilities in %u slots\n", guest, held,
 		    MOAT_DOMAIN_CSPACE_SLOTS);
-	return wrong == 0 && held == 4 + 2 * vcpus;
+	return wrong == 0 && held == 4 + 2 * vcpus + channels;
 }
 
 /* A Call to the root server; the reply's label. */
@@ -256,12 +297,15 @@ int main(void *arg)
 	}
 	guest = e->name;
 	check(info_ok(d, v, e), "both info pages describe the guest");
+	check(disk_ok(d, v, e), "its virtual disk");
+	check(ram_pa_ok(v), "its RAM's physical addresses");
 	check(ram_ok(v->ram_size), "all of its RAM was zero and is writable");
 	check(file_ok(v->kernel_offset, v->kernel_size, e->kernel_crc), "its kernel's bytes");
 	if (e->initrd_size)
 		check(file_ok(v->initrd_offset, v->initrd_size, e->initrd_crc),
 		      "its initrd's bytes");
-	check(cspace_ok(v->vcpus), "the CSpace holds exactly the documented capabilities");
+	check(cspace_ok(v->vcpus, d->channel_count),
+	      "the CSpace holds exactly the documented capabilities");
 	check(report(MOAT_GUEST_STARTED, 1) == MOAT_OK, "started reported");
 	check(vcpu_ok(v->ram_size, v->vcpus), "each vCPU ran and asked to power off");
 	check(report(MOAT_GUEST_POWER_OFF, 1) == MOAT_OK, "powered off reported");
