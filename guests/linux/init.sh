@@ -95,6 +95,25 @@ disk)
 	say "poweroff"
 	poweroff -f
 	;;
+diskfill)
+	# Two guests, a virtual disk each (docs/io.md): each reads the marker
+	# the host put at the start of its own disk, then fills the whole disk
+	# with its name; the host checks neither reached the other's sectors.
+	name=$(cat /proc/cmdline | sed -n 's/.*moat.name=\([a-z]*\).*/\1/p')
+	size=$(cat /sys/block/vda/size)
+	say "diskfill: $name: $size sectors, first sector: $(dd if=/dev/vda bs=512 count=1 2>/dev/null | head -c 24)"
+	yes "written-by-$name" | head -c 65536 >/tmp/chunk
+	i=0
+	while [ $((i * 128)) -lt "$size" ]; do
+		dd if=/tmp/chunk of=/dev/vda bs=65536 seek=$i conv=notrunc 2>/dev/null || break
+		i=$((i + 1))
+	done
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	say "diskfill: $name: wrote $i chunks, first sector now: $(dd if=/dev/vda bs=512 count=1 2>/dev/null | head -c 17)"
+	say "poweroff"
+	poweroff -f
+	;;
 "") ;;
 *) say "unknown moat.test=$test" ;;
 esac
