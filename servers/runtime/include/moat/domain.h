@@ -59,6 +59,18 @@ struct moat_vdisk_info {
 	uint64_t flags;	  /* MOAT_VDISK_* */
 };
 
+/*
+ * A guest's virtual NIC on the network switch's channel (moat/net.h): the
+ * switch finds vnic[i] for its channel i; MOAT_VNIC_PRESENT clear: none
+ * there (the uplink, or another kind of channel).
+ */
+#define MOAT_VNIC_PRESENT (1u << 0)
+struct moat_vnic_info {
+	uint8_t mac[6]; /* the only source address the guest may send from */
+	uint8_t flags;	/* MOAT_VNIC_* */
+	uint8_t reserved;
+};
+
 struct moat_domain_info {
 	uint64_t magic;
 	char name[MOAT_DOMAIN_NAME_MAX];
@@ -73,6 +85,7 @@ struct moat_domain_info {
 	uint64_t dma;           /* address of the DMA memory (block i at + i * 2 MiB), 0: none */
 	uint64_t dma_size;      /* bytes */
 	struct moat_vdisk_info vdisk[MOAT_DOMAIN_MAX_CHANNELS]; /* a block backend's, per channel */
+	struct moat_vnic_info vnic[MOAT_DOMAIN_MAX_CHANNELS];	/* the network switch's */
 };
 
 _Static_assert(sizeof(struct moat_channel_info) == 56, "domain info ABI");

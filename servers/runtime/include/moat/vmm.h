@@ -84,6 +84,12 @@ struct moat_vmm_info {
 	uint64_t disk_flags;
 	/* The physical address of each 2 MiB of its RAM, in order: for block requests. */
 	uint64_t ram_pa[MOAT_VMM_RAM_BLOCKS_MAX];
+	/*
+	 * Its virtual NIC: 1 + the index of its channel to the network switch
+	 * (moat/net.h), 0: none; and its MAC address.
+	 */
+	uint64_t net_channel;
+	uint8_t mac[8]; /* mac[0..5] */
 };
 #define MOAT_VMM_FLAG_NET (1u << 0)
 #define MOAT_VMM_FLAG_CONSOLE (1u << 1)
