@@ -18,6 +18,7 @@ set(MOAT_SYSTEM_ROOT_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/loader.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/space.c
     ${CMAKE_CURRENT_LIST_DIR}/../servers/root/vdisks.c
+    ${CMAKE_CURRENT_LIST_DIR}/../servers/root/vnics.c
     ${CMAKE_CURRENT_LIST_DIR}/../kernel/src/elf.c
     ${CMAKE_CURRENT_LIST_DIR}/../kernel/arch/aarch64/esr.c)
 get_filename_component(MOAT_SYSTEM_ROOT_DIR ${CMAKE_CURRENT_LIST_DIR}/../servers/root ABSOLUTE)
@@ -247,6 +248,30 @@ function(moat_vdisk)
     set(read_only 1)
   endif()
   _moat_block("${text}  read_only ${read_only}\n  where ${CMAKE_CURRENT_LIST_FILE}\n")
+endfunction()
+
+# moat_vnic(GUEST <guest> SERVER <domain> [MAC <aa:bb:cc:dd:ee:ff>])
+# Guest <guest> gets a virtual NIC, a port of the network switch <domain>
+# over the channel between the two (moat/net.h; moat-sysgen checks it),
+# with MAC <mac>, or 02:4d:4f:00:00:<the guest's index + 1> without one.
+function(moat_vnic)
+  cmake_parse_arguments(A "" "GUEST;SERVER;MAC" "" ${ARGN})
+  set(decl "moat_vnic(${A_GUEST})")
+  _moat_no_extra(${decl} ${A_UNPARSED_ARGUMENTS})
+  foreach(req GUEST SERVER)
+    if(NOT DEFINED A_${req})
+      _moat_fail("${decl}: ${req} is missing")
+    endif()
+  endforeach()
+  set(text "vnic ${A_GUEST}\n  server ${A_SERVER}\n")
+  if(DEFINED A_MAC)
+    set(hex "[0-9a-fA-F][0-9a-fA-F]")
+    if(NOT A_MAC MATCHES "^${hex}:${hex}:${hex}:${hex}:${hex}:${hex}$")
+      _moat_fail("${decl}: MAC '${A_MAC}' is not six hex bytes separated by ':' (aa:bb:cc:dd:ee:ff)")
+    endif()
+    string(APPEND text "  mac ${A_MAC}\n")
+  endif()
+  _moat_block("${text}  where ${CMAKE_CURRENT_LIST_FILE}\n")
 endfunction()
 
 # The programs of the image's archive, "<name>=<target>": a VMM shared by

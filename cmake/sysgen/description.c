@@ -19,7 +19,7 @@ enum value_type { VALUE_TEXT, VALUE_NUMBER, VALUE_FLAG };
 #define KIND(k)	 (1u << (k))
 #define NATIVE	 (KIND(DESC_DOMAIN) | KIND(DESC_DRIVER))
 #define THREADS	 (NATIVE | KIND(DESC_GUEST)) /* blocks with a priority and a budget */
-#define ANY_KIND 0x3fu
+#define ANY_KIND 0x7fu
 
 static const struct key_spec {
 	const char *key;
@@ -48,15 +48,16 @@ static const struct key_spec {
 	{"console", DESC_F_CONSOLE, VALUE_FLAG, KIND(DESC_GUEST)},
 	{"vmm", DESC_F_VMM, VALUE_TEXT, KIND(DESC_GUEST)},
 	{"kernel_log", DESC_F_KERNEL_LOG, VALUE_FLAG, KIND(DESC_DOMAIN)},
-	{"server", DESC_F_SERVER, VALUE_TEXT, KIND(DESC_VDISK)},
+	{"server", DESC_F_SERVER, VALUE_TEXT, KIND(DESC_VDISK) | KIND(DESC_VNIC)},
 	{"first", DESC_F_FIRST, VALUE_NUMBER, KIND(DESC_VDISK)},
 	{"sectors", DESC_F_SECTORS, VALUE_NUMBER, KIND(DESC_VDISK)},
 	{"read_only", DESC_F_READ_ONLY, VALUE_FLAG, KIND(DESC_VDISK)},
+	{"mac", DESC_F_MAC, VALUE_TEXT, KIND(DESC_VNIC)},
 	{"where", DESC_F_WHERE, VALUE_TEXT, ANY_KIND},
 };
 
-static const char *const kind_names[] = {"system", "domain", "driver", "channel", "guest",
-					 "vdisk"};
+static const char *const kind_names[] = {"system", "domain", "driver", "channel",
+					 "guest",  "vdisk",  "vnic"};
 
 #define KIND_COUNT (sizeof(kind_names) / sizeof(kind_names[0]))
 #define LABEL_MAX  (2 * DESC_NAME_MAX + 32)
@@ -322,7 +323,8 @@ static void parse_header(struct parser *p, char *text)
 		return;
 	}
 	parse_error(p,
-		    "unknown block kind '%.*s' (expected system, domain, driver, channel, guest or vdisk)",
+		    "unknown block kind '%.*s' (expected system, domain, driver, channel, guest, vdisk or "
+		    "vnic)",
 		    (int)(word > DESC_NAME_MAX ? DESC_NAME_MAX : word), text);
 	if (!p->in_block) {
 		/* Skip its keys and `end` rather than report each of them too. */

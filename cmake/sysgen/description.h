@@ -22,7 +22,15 @@
 #define DESC_DEFAULT_VCPUS 1	 /* a guest's vCPUs when `vcpus` is absent */
 #define DESC_DEFAULT_GUEST_PRIORITY 100 /* a guest's vCPU thread when `priority` is absent */
 
-enum desc_kind { DESC_SYSTEM, DESC_DOMAIN, DESC_DRIVER, DESC_CHANNEL, DESC_GUEST, DESC_VDISK };
+enum desc_kind {
+	DESC_SYSTEM,
+	DESC_DOMAIN,
+	DESC_DRIVER,
+	DESC_CHANNEL,
+	DESC_GUEST,
+	DESC_VDISK,
+	DESC_VNIC
+};
 
 /* Every key any block may hold; which kinds accept which is in description.c. */
 enum desc_field {
@@ -51,6 +59,7 @@ enum desc_field {
 	DESC_F_FIRST,
 	DESC_F_SECTORS,
 	DESC_F_READ_ONLY,
+	DESC_F_MAC,
 	DESC_F_WHERE,
 	DESC_F_COUNT
 };
@@ -58,7 +67,7 @@ _Static_assert(DESC_F_COUNT <= 32, "present and invalid hold one bit per field")
 
 struct desc_decl {
 	enum desc_kind kind;
-	char *name;	  /* the block's name; a channel's first domain; a vdisk's guest */
+	char *name;	  /* the block's name; a channel's first domain; a vdisk's or vnic's guest */
 	char *peer;	  /* a channel's second domain, else NULL */
 	char *where;	  /* the `where` value, or "<file>:<line>" of the block */
 	uint32_t present; /* one bit per enum desc_field: the key was given */

@@ -11,6 +11,7 @@
 
 #include "files.h"
 #include "output.h"
+#include "validate.h"
 
 typedef unsigned long long ull;
 
@@ -215,7 +216,33 @@ static void emit_vdisks(FILE *f, const struct desc *desc)
 	}
 	if (!n)
 		fprintf(f, "\t[0] = { .guest = 0 }, /* none: ISO C has no empty arrays */\n");
-	fprintf(f, "};\nconst unsigned sys_vdisk_count = %zu;\n", n);
+	fprintf(f, "};\nconst unsigned sys_vdisk_count = %zu;\n\n", n);
+}
+
+static void emit_vnics(FILE *f, const struct desc *desc)
+{
+	size_t n = 0;
+
+	fprintf(f, "const struct sys_vnic sys_vnics[] = {\n");
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *v = &desc->decls[i];
+		const struct desc_decl *g, *s;
+		uint8_t m[6];
+
+		if (v->kind != DESC_VNIC)
+			continue;
+		g = desc_find(desc, v->name);
+		s = desc_find(desc, v->text[DESC_F_SERVER]);
+		validate_vnic_mac(desc, v, m); /* validated: it has one */
+		fprintf(f, "\t[%zu] = {\n\t\t.guest = %zu,\n\t\t.server = %zu,\n", n++,
+			desc_domain_index(desc, g), desc_domain_index(desc, s));
+		fprintf(f, "\t\t.channel = %zu,\n", channel_index(desc, s->name, g->name));
+		fprintf(f, "\t\t.mac = { 0x%02x, 0x%02x, 0x%02x, 0x%02x, 0x%02x, 0x%02x },\n\t},\n",
+			m[0], m[1], m[2], m[3], m[4], m[5]);
+	}
+	if (!n)
+		fprintf(f, "\t[0] = { .guest = 0 }, /* none: ISO C has no empty arrays */\n");
+	fprintf(f, "};\nconst unsigned sys_vnic_count = %zu;\n", n);
 }
 
 static const char *system_name(const struct desc *desc)
@@ -240,6 +267,7 @@ bool output_emit(FILE *f, const struct desc *desc, const struct platform *plat)
 	emit_channels(f, desc);
 	emit_guests(f, desc);
 	emit_vdisks(f, desc);
+	emit_vnics(f, desc);
 	return !ferror(f);
 }
 

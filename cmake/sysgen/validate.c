@@ -232,6 +232,19 @@ static void check_channel(const struct desc *desc, size_t i, struct diag *d)
 	check_pages(ch, DESC_F_SHARED_MEMORY, "shared_memory", false, d);
 }
 
+const struct desc_decl *validate_channel_between(const struct desc *desc, const char *a,
+						 const char *b)
+{
+	for (size_t i = 0; i < desc->count; i++) {
+		const struct desc_decl *c = &desc->decls[i];
+
+		if (c->kind == DESC_CHANNEL && ((!strcmp(c->name, a) && !strcmp(c->peer, b)) ||
+						(!strcmp(c->name, b) && !strcmp(c->peer, a))))
+			return c;
+	}
+	return NULL;
+}
+
 static ull add_sat(ull a, ull b)
 {
 	return a + b < a ? ~0ull : a + b;
@@ -456,6 +469,7 @@ void validate_system(const struct desc *desc, const struct platform *plat, struc
 			check_guest(decl, d);
 	}
 	validate_vdisks(desc, d);
+	validate_vnics(desc, d);
 	if (plat) {
 		validate_devices(desc, plat, d);
 		check_memory(desc, plat, d);

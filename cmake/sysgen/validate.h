@@ -4,7 +4,8 @@
  * the first), each naming the declarations involved by kind, name and
  * `where`. validate.c holds the checks on declarations, channels and
  * memory; validate_devices.c those on devices and interrupts;
- * validate_vdisks.c those on virtual disks.
+ * validate_vdisks.c those on virtual disks; validate_vnics.c those on
+ * virtual NICs.
  */
 #ifndef SYSGEN_VALIDATE_H
 #define SYSGEN_VALIDATE_H
@@ -21,5 +22,19 @@ void validate_devices(const struct desc *desc, const struct platform *plat, stru
 
 /* Virtual disks: guest, backend, sector range, the channel between them. */
 void validate_vdisks(const struct desc *desc, struct diag *d);
+
+/* Virtual NICs: guest, switch, MAC, the channel between them. */
+void validate_vnics(const struct desc *desc, struct diag *d);
+
+/* The first channel joining a and b (either way round), or NULL. */
+const struct desc_decl *validate_channel_between(const struct desc *desc, const char *a,
+						 const char *b);
+
+/*
+ * Vnic v's MAC: its `mac` (false if absent or malformed) or, without one,
+ * the default 02:4d:4f:00:00:<its guest's index + 1> (false if its guest
+ * is unknown).
+ */
+bool validate_vnic_mac(const struct desc *desc, const struct desc_decl *v, uint8_t mac[6]);
 
 #endif

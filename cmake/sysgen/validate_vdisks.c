@@ -97,24 +97,10 @@ static const struct desc_decl *check_guest(const struct desc *desc, const struct
 	return g;
 }
 
-/* The first channel joining a and b, or NULL. */
-static const struct desc_decl *channel_between(const struct desc *desc, const char *a,
-					       const char *b)
-{
-	for (size_t i = 0; i < desc->count; i++) {
-		const struct desc_decl *c = &desc->decls[i];
-
-		if (c->kind == DESC_CHANNEL && ((!strcmp(c->name, a) && !strcmp(c->peer, b)) ||
-						(!strcmp(c->name, b) && !strcmp(c->peer, a))))
-			return c;
-	}
-	return NULL;
-}
-
 static void check_channel(const struct desc *desc, const struct desc_decl *v,
 			  const struct desc_decl *s, struct diag *d)
 {
-	const struct desc_decl *c = channel_between(desc, s->name, v->name);
+	const struct desc_decl *c = validate_channel_between(desc, s->name, v->name);
 	ull shared;
 
 	if (!c) {

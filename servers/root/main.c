@@ -1,7 +1,7 @@
 /*
  * The root server: reports the memory it was given, builds the system its
  * image describes (domains.c, then guests.c, the channels, then the
- * virtual disks: vdisks.c), and then supervises it: requests on its
+ * virtual disks and NICs: vdisks.c, vnics.c), and then supervises it: requests on its
  * endpoint, guest events from VMMs, and the domains' faults, reported
  * with the domain's name and the decoded syndrome. A faulted domain is
  * left stopped; the others carry on.
@@ -13,6 +13,7 @@
 #include "esr.h"
 #include "guests.h"
 #include "vdisks.h"
+#include "vnics.h"
 
 #define LABEL_HELLO 1
 #define LABEL_DONE 2 /* a domain that has nothing left to do; never answered */
@@ -126,6 +127,7 @@ int main(void *arg)
 	guests_create(ep);
 	domains_connect();
 	vdisks_give();
+	vnics_give();
 	domains_start();
 	guests_start();
 	moat_printf("root: idle\n");

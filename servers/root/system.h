@@ -79,6 +79,20 @@ struct sys_vdisk {
 	bool read_only;
 };
 
+/*
+ * A virtual NIC (moat/net.h): guest `guest` (index in sys_guests) is a
+ * port of the network switch domain `server` (index in sys_domains), over
+ * channel `channel` (index in sys_channels, the one joining the two), with
+ * MAC `mac` (unicast, not zero, no other vnic's; moat-sysgen chose the
+ * default 02:4d:4f:00:00:<guest + 1> if the description gave none).
+ */
+struct sys_vnic {
+	uint16_t guest;
+	uint16_t server;
+	uint16_t channel;
+	uint8_t mac[6];
+};
+
 extern const char sys_name[];
 extern const struct sys_domain sys_domains[];
 extern const unsigned sys_domain_count;
@@ -88,5 +102,7 @@ extern const struct sys_guest sys_guests[];
 extern const unsigned sys_guest_count;
 extern const struct sys_vdisk sys_vdisks[];
 extern const unsigned sys_vdisk_count;
+extern const struct sys_vnic sys_vnics[];
+extern const unsigned sys_vnic_count;
 
 #endif

@@ -259,12 +259,16 @@ moat_qemu_test(system
 # refused; the files are read-only in the VMM. Guest beta has a virtual
 # disk: its backend finds it at its channel to beta, its VMM finds its
 # channel and size, every VMM its RAM's physical addresses, and the block
-# driver beta's RAM as ranges, read-only.
+# driver beta's RAM as ranges, read-only. Both guests have a virtual NIC
+# on the switch: it finds their MACs at its channels to them, each VMM its
+# channel and MAC (and the NET flag).
 moat_qemu_test(guest_build
     SYSTEM guest_build/system.cmake
     EXPECT_EXIT stop
-    EXPECT "root: system 'qemu_guest_build': 3 domains, 2 channels, 2 guests"
+    EXPECT "root: system 'qemu_guest_build': 4 domains, 4 channels, 2 guests"
            "root: guest 'beta' has a virtual disk of 4096 sectors from sector 2048 on 'blk', read-only"
+           "root: guest 'alpha' has a virtual NIC 52:54:00:12:34:56 on 'switch'"
+           "root: guest 'beta' has a virtual NIC 02:4d:4f:00:00:02 on 'switch'"
            "root: started the VMM of guest 'alpha' \\(program 'test_guest_vmm'\\): 32 MiB of RAM, 3 vCPUs, kernel 35655905 bytes, initrd 1048653 bytes"
            "root: started the VMM of guest 'beta' \\(program 'test_guest_vmm'\\): 4 MiB of RAM, 1 vCPU, kernel 2097152 bytes, initrd 0 bytes"
            "root: 'probe' sent a guest event but is no guest's VMM. refused"
@@ -274,13 +278,18 @@ moat_qemu_test(guest_build
            "vdisk_probe: 'disk': [1-9][0-9]* range\\(s\\) of guest RAM, 4096 KiB in all, 0 unlike beta's"
            "vdisk_probe: 'disk': ok"
            "root: domain 'disk' faulted: memory fault at 0x10002000, .* \\(write\\). left stopped"
+           "vnic_probe: 'switch': channel 0 to 'alpha': MAC 52:54:00:12:34:56, flags 0x1"
+           "vnic_probe: 'switch': channel 1 to 'beta': MAC 02:4d:4f:00:00:02, flags 0x1"
+           "vnic_probe: 'switch': 2 channels, 0 vnic entries wrong: ok"
            "vmm_test: guest 'beta': both info pages describe the guest: ok"
            "vmm_test: guest 'beta': blk_channel 1, 4096 sectors, flags 0x1"
            "vmm_test: guest 'beta': its virtual disk: ok"
+           "vmm_test: guest 'beta': net_channel 2, MAC 02:4d:4f:00:00:02"
+           "vmm_test: guest 'beta': its virtual NIC: ok"
            "vmm_test: guest 'beta': 2 RAM blocks from 0x[0-9a-f]+, 0 addresses wrong, 0 repeated"
            "vmm_test: guest 'beta': 4 MiB of RAM, 0 words not zero, 0 not kept"
            "vmm_test: guest 'beta': its kernel's bytes: ok"
-           "vmm_test: guest 'beta': 7 capabilities in 32 slots"
+           "vmm_test: guest 'beta': 8 capabilities in 32 slots"
            "root: guest 'beta' started. free memory ([0-9]+) KiB[\\s\\S]*vmm_test: guest 'beta': vCPU exit, badge 1, label 0xf003, x0 0x84000008, x1 0x6d6f617467756573[\\s\\S]*root: guest 'beta' powered off. free memory \\1 KiB"
            "root: guest 'beta' sent unknown event 99. refused"
            "root: guest 'beta' sent an event without its word. refused"
@@ -288,6 +297,8 @@ moat_qemu_test(guest_build
            "root: domain 'beta' faulted: memory fault at 0x200000000, .* \\(write\\). left stopped"
            "vmm_test: guest 'alpha': both info pages describe the guest: ok"
            "vmm_test: guest 'alpha': blk_channel 0, 0 sectors, flags 0x0"
+           "vmm_test: guest 'alpha': net_channel 1, MAC 52:54:00:12:34:56"
+           "vmm_test: guest 'alpha': its virtual NIC: ok"
            "vmm_test: guest 'alpha': 16 RAM blocks from 0x[0-9a-f]+, 0 addresses wrong, 0 repeated"
            "vmm_test: guest 'alpha': 32 MiB of RAM, 0 words not zero, 0 not kept"
            "vmm_test: guest 'alpha': its kernel's bytes: ok"

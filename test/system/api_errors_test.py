@@ -82,6 +82,19 @@ CASES = [
      "moat_vdisk(GUEST g SERVER a FIRST 0 SECTORS 0 READ_ONLY)\n", "build",
      ["vdisk 'g': sectors is 0",
       "vdisk 'g': no channel between server 'a' and guest 'g' (the disk is served over it)"]),
+    ("vnic_without_server", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n" + GUEST.format("") +
+     "moat_vnic(GUEST g MAC 02:00:00:00:00:01)\n", "configure", "moat_vnic(g): SERVER is missing"),
+    ("vnic_mac_malformed", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n" + GUEST.format("") +
+     "moat_vnic(GUEST g SERVER a MAC 02:00:00:00:01)\n", "configure",
+     "moat_vnic(g): MAC '02:00:00:00:01' is not six hex bytes separated by ':' "
+     "(aa:bb:cc:dd:ee:ff)"),
+    ("vnic_in_build", "moat_domain(NAME a PROGRAM app PRIORITY 1)\n" + GUEST.format("NET") +
+     "moat_channel(a g SHARED_MEMORY 64K)\n" +
+     "moat_vnic(GUEST g SERVER a MAC 33:33:00:00:00:01)\n", "build",
+     ["vnic 'g': mac 33:33:00:00:00:01 is a multicast address (the low bit of its first byte "
+      "is set); a guest's MAC is unicast",
+      "vnic 'g': channel 'a' 'g' (", "has shared_memory 65536; the frame rings need at least 98304",
+      "has no notify; the frame rings need it"]),
 ]
 
 

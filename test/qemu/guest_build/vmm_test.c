@@ -1,8 +1,8 @@
 /*
  * The VMM of the qemu.guest_build test: it checks everything the root
  * server gave it for its guest (servers/runtime/include/moat/vmm.h): the
- * info pages (beta's virtual disk among them, and every guest's RAM's
- * physical addresses), all of the guest's RAM (zero, then writable), the files'
+ * info pages (beta's virtual disk among them, each guest's virtual NIC,
+ * and every guest's RAM's physical addresses), all of the guest's RAM (zero, then writable), the files'
  * bytes against the CRC-32s the host computed (guest_files.h), the
  * capabilities in its CSpace, and a run of the vCPU that reads the last
  * word of RAM at EL1 and powers off through PSCI. It reports the guest's
@@ -26,12 +26,15 @@ static const struct expect {
 	uint32_t kernel_crc, initrd_crc;
 	const char *bootargs;
 	uint64_t channels, blk_channel, disk_sectors, disk_flags; /* beta: its channel to 'blk' */
+	uint64_t net_channel; /* its channel to 'switch' */
+	uint8_t mac[6];
 } expects[] = {
 	{ "alpha", 32ull << 20, ALPHA_KERNEL_SIZE, ALPHA_INITRD_SIZE,
 	  MOAT_VMM_FLAG_NET | MOAT_VMM_FLAG_CONSOLE, 3, ALPHA_KERNEL_CRC, ALPHA_INITRD_CRC,
-	  "console=hvc0 moat.test=alpha", 0, 0, 0, 0 },
-	{ "beta", 4ull << 20, BETA_KERNEL_SIZE, 0, 0, 1, BETA_KERNEL_CRC, 0, "", 1, 1, 4096,
-	  MOAT_VDISK_READ_ONLY },
+	  "console=hvc0 moat.test=alpha", 1, 0, 0, 0, 1, { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } },
+	/* NET without the keyword: its virtual NIC sets it. */
+	{ "beta", 4ull << 20, BETA_KERNEL_SIZE, 0, MOAT_VMM_FLAG_NET, 1, BETA_KERNEL_CRC, 0, "", 2,
+	  1, 4096, MOAT_VDISK_READ_ONLY, 2, { 0x02, 0x4d, 0x4f, 0x00, 0x00, 0x02 } },
 };
 
 static const char *guest = "?";
@@ -87,6 +90,20 @@ static bool disk_ok(const struct moat_domain_info *d, const struct moat_vmm_info
 	return v->blk_channel == e->blk_channel && v->disk_sectors == e->disk_sectors &&
 	       v->disk_flags == e->disk_flags &&
 	       (!v->blk_channel || same(d->channel[v->blk_channel - 1].peer, "blk", 32));
+}
+
+static bool nic_ok(const struct moat_domain_info *d, const struct moat_vmm_info *v,
+		   const struct expect *e)
+{
+	const uint8_t *m = v->mac;
+	bool mac_same = m[6] == 0 && m[7] == 0;
+
+	for (unsigned k = 0; k < sizeof(e->mac); k++)
+		mac_same = mac_same && m[k] == e->mac[k];
+	moat_printf("vmm_test: guest '%s': net_channel %lu, MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
+		    guest, (unsigned long)v->net_channel, m[0], m[1], m[2], m[3], m[4], m[5]);
+	return v->net_channel == e->net_channel && mac_same &&
+	       (!v->net_channel || same(d->channel[v->net_channel - 1].peer, "switch", 32));
 }
 
 /* One address per 2 MiB of RAM: non-zero, 2 MiB aligned, all different; none after. */
@@ -298,6 +315,7 @@ int main(void *arg)
 	guest = e->name;
 	check(info_ok(d, v, e), "both info pages describe the guest");
 	check(disk_ok(d, v, e), "its virtual disk");
+	check(nic_ok(d, v, e), "its virtual NIC");
 	check(ram_pa_ok(v), "its RAM's physical addresses");
 	check(ram_ok(v->ram_size), "all of its RAM was zero and is writable");
 	check(file_ok(v->kernel_offset, v->kernel_size, e->kernel_crc), "its kernel's bytes");
