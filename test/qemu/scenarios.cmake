@@ -438,3 +438,22 @@ moat_qemu_test(net_direct
            "net_direct: a broken device sends nothing: ok"
            "net_direct: 0 check\\(s\\) failed"
     FORBID "WRONG")
+
+# The NIC driver program (drivers/virtio_net, docs/net.md) between QEMU's
+# virtio-net-device and its channel to the switch, with a test domain in
+# the switch's place: an ARP exchange and a burst of 24 pings with the
+# gateway through the driver's rings, and a frame of a bad length dropped.
+moat_qemu_test(net_nic
+    SYSTEM net/nic_system.cmake
+    QEMU_ARGS -netdev user,id=n0 -device virtio-net-device,netdev=n0
+              -global virtio-mmio.force-legacy=false
+    EXPECT_EXIT stop
+    EXPECT "virtio_net: MAC 52:54:00:12:34:56 at 0xa003e00 \\(INTID 79\\) for 'switch'"
+           "net_nic: the switch's end of the channel to 'nic'"
+           "net_nic: the gateway's ARP reply comes back through the driver: ok"
+           "net_nic: ARP: 10.0.2.2 is at 52:55:0a:00:02:02"
+           "net_nic: echo: 24 sent, 24 of 24 replies right"
+           "net_nic: every echo request through the driver answered: ok"
+           "virtio_net: a frame of 13 bytes from the switch dropped"
+           "net_nic: 0 check\\(s\\) failed"
+    FORBID "WRONG")
