@@ -1,9 +1,10 @@
 /*
  * The VMM's loop: every exit of its guest's vCPU arrives as a fault
  * message on one endpoint and is answered with one reply (docs/vm.md):
- * hypercalls (PSCI), MMIO on the emulated GIC, PL011 and virtio block
- * device (anything else an abort for the guest), trapped system registers;
- * and signals on its inbox from the console server and the block backend. Each exit's values come
+ * hypercalls (PSCI), MMIO on the emulated GIC, PL011 and virtio block and
+ * network devices (anything else an abort for the guest), trapped system
+ * registers; and signals on its inbox from the console server, the block
+ * backend and the network switch. Each exit's values come
  * from the guest and are checked by the device model that takes them.
  */
 #include <libpv/err.h>
@@ -146,6 +147,47 @@ static void disk_start(void)
 			    (unsigned long)ch, err);
 }
 
+/* The guest's NIC: a port of the network switch on channel `net_channel` - 1. */
+static void net_kick(void *ctx)
+{
+	struct vmm *v = ctx;
+
+	if (v->net_signal)
+		moat_signal(v->net_signal);
+}
+
+static void net_log(void *ctx, const char *what, uint64_t value)
+{
+	struct vmm *v = ctx;
+
+	moat_printf("vmm: guest '%s': network: %s (0x%lx)\n", v->info->guest, what,
+		    (unsigned long)value);
+}
+
+static void net_start(void)
+{
+	const struct moat_domain_info *d = (const struct moat_domain_info *)(uintptr_t)MOAT_DOMAIN_INFO;
+	const struct moat_vmm_info *g = vm.info;
+	uint64_t ch = g->net_channel - 1;
+	struct vnet_config c = { .ram = vm.ram, .ram_ipa = g->ram_ipa, .ram_size = g->ram_size,
+				 .kick = net_kick, .log = net_log, .ctx = &vm };
+	int err = PV_E_INVAL;
+
+	for (unsigned i = 0; i < sizeof(c.mac); i++)
+		c.mac[i] = g->mac[i];
+	if (ch < d->channel_count && ch < MOAT_DOMAIN_MAX_CHANNELS && d->channel[ch].shared &&
+	    d->channel[ch].shared_size >= MOAT_NET_SHARED_BYTES) {
+		c.shared = (uint8_t *)(uintptr_t)d->channel[ch].shared;
+		vm.net_signal = d->channel[ch].signal_slot;
+		err = vnet_init(&vm.net, &c);
+	}
+	vm.nic = err == PV_OK;
+	vm.net_slot = vm.disk ? 1 : 0;
+	if (err)
+		moat_printf("vmm: guest '%s': no network device on channel %lu (error %d)\n",
+			    g->guest, (unsigned long)ch, err);
+}
+
 /*
  * Before the guest restarts: the device is reset, and every request it
  * had at the backend completes first, so that no read still in flight
@@ -174,6 +216,9 @@ static void deliver(void)
 	if (vm.disk)
 		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[0].spi),
 			       vblk_irq_level(&vm.blk));
+	if (vm.nic)
+		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[vm.net_slot].spi),
+			       vnet_irq_level(&vm.net));
 	while (vgic_next(&vm.gic, &irq)) {
 		moat_word_t args[3] = { irq.intid, irq.prio, irq.eoi ? MOAT_VIRQ_EOI : 0 };
 
@@ -267,6 +312,8 @@ static struct answer mmio(const moat_word_t *mr)
 		console_in(); /* a read may have made room */
 	} else if (vm.disk && ipa - dt->virtio[0].base < DEVTREE_VIRTIO_STRIDE)
 		ok = vblk_access(&vm.blk, ipa - dt->virtio[0].base, size, write, &v);
+	else if (vm.nic && ipa - dt->virtio[vm.net_slot].base < DEVTREE_VIRTIO_STRIDE)
+		ok = vnet_access(&vm.net, ipa - dt->virtio[vm.net_slot].base, size, write, &v);
 	if (!ok)
 		return inject_abort; /* outside RAM and every device, or a bad access */
 	deliver();
@@ -340,6 +387,8 @@ static void serve(void)
 			console_in(); /* our inbox (x0 its word): input, or room for output */
 			if (vm.disk)
 				vblk_backend_signal(&vm.blk); /* completions, or room for requests */
+			if (vm.nic)
+				vnet_backend_signal(&vm.net); /* frames, or room to send */
 			deliver();
 			a = resume; /* no exit to answer */
 			continue;
@@ -365,6 +414,8 @@ static void serve(void)
 			const char *err;
 
 			disk_quiesce();
+			if (vm.nic)
+				vnet_reset(&vm.net); /* frames are copies: nothing to wait for */
 			err = vmm_boot(&vm);
 
 			if (err) {
@@ -395,8 +446,14 @@ int main(void *arg)
 	}
 	if (vm.info->blk_channel)
 		disk_start();
-	/* The disk, if any, is the first virtio-mmio device: 0x0a000000, SPI 16. */
-	devtree_config_default(&vm.dt, (unsigned)vm.info->vcpus, vm.disk, vm.info->ram_size);
+	if (vm.info->net_channel)
+		net_start();
+	/*
+	 * The disk, if any, is the first virtio-mmio device: 0x0a000000, SPI
+	 * 16; the NIC, if any, the next: 0x0a000200, SPI 17 (the first without a disk).
+	 */
+	devtree_config_default(&vm.dt, (unsigned)vm.info->vcpus, vm.disk + vm.nic,
+			       vm.info->ram_size);
 	vm.dt.ram_base = vm.info->ram_ipa;
 	vm.dt.bootargs = vm.info->bootargs;
 	pl011_init(&vm.uart, console_out, &vm);

@@ -1,8 +1,8 @@
 /*
  * The VMM of one guest (docs/vm.md): what it holds while it serves the
  * guest's exits. main.c runs the loop and answers hypercalls and PSCI;
- * boot.c (re)loads the guest; the device models are vgic.c, pl011.c and
- * blk.c (over virtio_mmio.c).
+ * boot.c (re)loads the guest; the device models are vgic.c, pl011.c,
+ * blk.c and net.c (over virtio_mmio.c).
  */
 #ifndef MOAT_VMM_VMM_H
 #define MOAT_VMM_VMM_H
@@ -13,6 +13,7 @@
 
 #include "blk.h"
 #include "devtree.h"
+#include "net.h"
 #include "pl011.h"
 #include "vgic.h"
 
@@ -32,6 +33,10 @@ struct vmm {
 	bool disk;            /* a virtio block device, the first virtio-mmio slot: */
 	struct vblk blk;
 	moat_cptr_t blk_signal; /* the block backend's inbox */
+	bool nic;             /* a virtio network device, the next virtio-mmio slot: */
+	unsigned net_slot;    /* its slot: 1 after a disk, else 0 */
+	struct vnet net;
+	moat_cptr_t net_signal; /* the network switch's inbox */
 	bool on[MOAT_VMM_MAX_VCPUS]; /* PSCI's view: the vCPU runs (or waits to) */
 	unsigned boots;
 };
