@@ -18,18 +18,119 @@ struct slot {
 	uint64_t tag;
 	uint32_t client;
 	bool busy;
+	uint32_t op;	 /* for the benchmark build */
+	uint64_t sector;
+	uint64_t bytes;
 };
 
 static struct blk_dev dev;
 static struct moat_blk_server chan;
 static const struct moat_blk_ranges *ranges;
 static struct slot slots[BLK_MAX_REQUESTS];
-/* Completions the backend's full ring has not taken yet: at most one per slot, and refusals. */
+/*
+ * Completions the backend's full ring has not taken yet: requests are
+ * taken only while fewer than BLK_MAX_REQUESTS wait here, and the device
+ * completes at most one per slot, so it never overflows.
+ */
 static struct moat_blk_completion backlog[2 * BLK_MAX_REQUESTS];
 static unsigned backlog_count;
 static struct moat_blk_request held; /* taken from the ring, waiting for room at the device */
 static bool holding;
 static uint64_t refused;
+
+#ifdef VIRTIO_BLK_BENCH
+/*
+ * The benchmark build (virtio_blk_bench, `./moat bench`): before serving,
+ * the driver reads and writes BENCH_BYTES itself, sequentially, at
+ * BENCH_DEPTH requests of 128 KiB in flight, counting instructions
+ * (PMCCNTR_EL0 under -icount); then it counts the same for the guest's
+ * stream: from its first request at physical sector BENCH_GUEST_SECTOR
+ * until BENCH_BYTES of that operation have completed there. Everything
+ * in between counts: the guest, its VMM, the backend, this driver.
+ */
+#define BENCH_BYTES (32u << 20)
+#define BENCH_CHUNK 0x20000u
+#define BENCH_DEPTH 8u
+#define BENCH_GUEST_SECTOR 4096u
+#define BENCH_DIRECT_SECTOR 100000u /* beyond the guest's disk: the direct writes go there */
+
+static uint64_t cycles(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, pmccntr_el0" : "=r"(v));
+	return v;
+}
+
+static struct {
+	uint64_t start, done; /* the guest's stream of the operation being measured */
+	uint32_t op;
+	bool running;
+} bench = { .op = MOAT_BLK_READ };
+
+/* BENCH_BYTES of `op` by the driver alone, from sector `first`: instructions. */
+static uint64_t bench_direct(enum blk_op op, uint64_t first)
+{
+	uint64_t t0 = cycles(), token;
+	unsigned queued = 0, done = 0, n = BENCH_BYTES / BENCH_CHUNK;
+	enum blk_status st;
+
+	while (done < n) {
+		while (queued < n && queued - done < BENCH_DEPTH &&
+		       blk_dev_submit(&dev, op, first + (uint64_t)queued * (BENCH_CHUNK / BLK_SECTOR),
+				      BLK_DMA_RESERVED + (queued % BENCH_DEPTH) * BENCH_CHUNK,
+				      BENCH_CHUNK, queued) == 0)
+			queued++;
+		blk_dev_kick(&dev);
+		while (blk_dev_complete(&dev, &token, &st) == 1)
+			done++;
+		/* Wait only with the queue as full as it goes, and only if nothing came meanwhile. */
+		if (done < n && (queued - done == BENCH_DEPTH || queued == n) &&
+		    blk_dev_prepare_wait(&dev)) {
+			moat_wait(MOAT_DOMAIN_SLOT_INBOX);
+			blk_dev_interrupt(&dev);
+			moat_invoke(MOAT_DOMAIN_SLOT_IRQ, MOAT_IRQ_HANDLER_ACK, 0, NULL, 0, NULL);
+		}
+	}
+	return cycles() - t0;
+}
+
+static void bench_submitted(const struct moat_blk_request *q)
+{
+	if (!bench.running && q->op == bench.op && q->sector == BENCH_GUEST_SECTOR) {
+		bench.running = true;
+		bench.done = 0;
+		bench.start = cycles();
+	}
+}
+
+static void bench_completed(uint32_t op, uint64_t sector, uint64_t bytes)
+{
+	if (!bench.running || op != bench.op || sector < BENCH_GUEST_SECTOR ||
+	    sector >= BENCH_GUEST_SECTOR + BENCH_BYTES / BLK_SECTOR)
+		return;
+	bench.done += bytes;
+	if (bench.done < BENCH_BYTES)
+		return;
+	moat_printf("virtio_blk: bench: the guest's %s of %u MiB: %lu instructions\n",
+		    op == MOAT_BLK_READ ? "read" : "write", BENCH_BYTES >> 20,
+		    (unsigned long)(cycles() - bench.start));
+	bench.running = false;
+	bench.op = op == MOAT_BLK_READ ? MOAT_BLK_WRITE : UINT32_MAX; /* then the writes */
+}
+#else
+static void bench_submitted(const struct moat_blk_request *q)
+{
+	(void)q;
+}
+
+static void bench_completed(uint32_t op, uint64_t sector, uint64_t bytes)
+{
+	(void)op, (void)sector, (void)bytes;
+}
+#endif
+
+_Static_assert(sizeof(backlog) / sizeof(backlog[0]) == 2 * BLK_MAX_REQUESTS, "see above");
 
 static void complete(uint64_t tag, uint32_t client, uint32_t status)
 {
@@ -64,6 +165,7 @@ static void reap(void)
 		struct slot *s = &slots[token]; /* a token we gave: below BLK_MAX_REQUESTS */
 
 		complete(s->tag, s->client, st == BLK_OK ? MOAT_BLK_OK : MOAT_BLK_IOERR);
+		bench_completed(s->op, s->sector, s->bytes);
 		s->busy = false;
 	}
 	if (got < 0)
@@ -85,6 +187,7 @@ static bool submit(const struct moat_blk_request *q)
 	struct blk_dev_segment seg[MOAT_BLK_SEGMENTS];
 	enum moat_blk_status st = blk_check_request(ranges, q);
 	unsigned i = free_slot();
+	uint64_t bytes = 0;
 	int err;
 
 	if (st != MOAT_BLK_OK) {
@@ -100,8 +203,11 @@ static bool submit(const struct moat_blk_request *q)
 	}
 	if (i == BLK_MAX_REQUESTS)
 		return false;
-	for (uint32_t k = 0; k < q->count; k++)
+	for (uint32_t k = 0; k < q->count; k++) {
 		seg[k] = (struct blk_dev_segment){ q->seg[k].addr, q->seg[k].len };
+		bytes += q->seg[k].len;
+	}
+	bench_submitted(q);
 	err = blk_dev_submit_sg(&dev, (enum blk_op)q->op, q->sector, seg, q->count, i);
 	if (err == BLK_E_BUSY)
 		return false;
@@ -109,7 +215,7 @@ static bool submit(const struct moat_blk_request *q)
 		complete(q->tag, q->client, err == BLK_E_RANGE ? MOAT_BLK_REFUSED : MOAT_BLK_IOERR);
 		return true;
 	}
-	slots[i] = (struct slot){ q->tag, q->client, true };
+	slots[i] = (struct slot){ q->tag, q->client, true, q->op, q->sector, bytes };
 	return true;
 }
 
@@ -118,7 +224,7 @@ static void take_requests(void)
 {
 	bool took = false;
 
-	while (backlog_count + 1 < sizeof(backlog) / sizeof(backlog[0])) {
+	while (backlog_count < BLK_MAX_REQUESTS) {
 		if (!holding) {
 			if (pv_ring_consume(&chan.req, &held, 1) != 1)
 				break;
@@ -181,6 +287,12 @@ int main(void *arg)
 		    (unsigned long)dev.sectors, dev.features & (1ull << 5) ? ", read-only" : "",
 		    info->device_paddr, info->device_irq, info->channel[0].peer,
 		    ranges ? (unsigned long)ranges->count : 0ul);
+#ifdef VIRTIO_BLK_BENCH
+	moat_printf("virtio_blk: bench: its own read of %u MiB: %lu instructions\n",
+		    BENCH_BYTES >> 20, (unsigned long)bench_direct(BLK_READ, BENCH_DIRECT_SECTOR));
+	moat_printf("virtio_blk: bench: its own write of %u MiB: %lu instructions\n",
+		    BENCH_BYTES >> 20, (unsigned long)bench_direct(BLK_WRITE, BENCH_DIRECT_SECTOR));
+#endif
 	moat_blk_device_publish(&chan, dev.sectors,
 				dev.features & (1ull << 5) ? MOAT_VDISK_READ_ONLY : 0);
 	moat_signal(chan.signal);

@@ -114,6 +114,16 @@ diskfill)
 	say "poweroff"
 	poweroff -f
 	;;
+blkbench)
+	# 32 MiB read, then written, sequentially from its sector 2048 (the
+	# driver's benchmark build counts the instructions).
+	dd if=/dev/vda of=/dev/null bs=131072 skip=8 count=256 2>/dev/null
+	say "blkbench: read 32 MiB"
+	dd if=/dev/zero of=/dev/vda bs=131072 seek=8 count=256 conv=fsync 2>/dev/null
+	say "blkbench: wrote 32 MiB"
+	say "poweroff"
+	poweroff -f
+	;;
 "") ;;
 *) say "unknown moat.test=$test" ;;
 esac

@@ -26,9 +26,10 @@ moat_guest(NAME alpha KERNEL ${guest_build_dir}/alpha.kernel INITRD ${guest_buil
     BOOTARGS "console=hvc0 moat.test=alpha" MEMORY 32M VCPUS 3 PRIORITY 90
     BUDGET_US 2000 PERIOD_US 10000 VMM test_guest_vmm NET CONSOLE)
 moat_guest(NAME beta KERNEL ${guest_build_dir}/beta.kernel MEMORY 4M VMM test_guest_vmm)
-# vdisk_probe.c and vmm_test.c repeat these; below the probe, above the VMMs.
+# vdisk_probe.c and vmm_test.c repeat these; below the probe, above the VMMs,
+# the backend above its driver so that their lines never mix.
 moat_domain(NAME blk PROGRAM test_vdisk_probe PRIORITY 150)
-moat_driver_domain(NAME disk DEVICE virtio_mmio@a000000 PROGRAM test_vdisk_probe PRIORITY 150)
+moat_driver_domain(NAME disk DEVICE virtio_mmio@a000000 PROGRAM test_vdisk_probe PRIORITY 140)
 moat_channel(blk disk SHARED_MEMORY 16K NOTIFY)
 moat_channel(blk beta SHARED_MEMORY 16K NOTIFY)
 moat_vdisk(GUEST beta SERVER blk FIRST 2048 SECTORS 4096 READ_ONLY)

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""BENCH blk_pv_vs_direct and blk_pv_vs_direct_write: a guest's sequential
+I/O through the block backend against the block driver's own, one run.
+
+The image (test/qemu/linux, linux_blk_bench) has the driver's benchmark
+build: before serving, it reads and then writes 32 MiB itself at 8
+requests of 128 KiB in flight; then it counts the instructions of the
+guest's 32 MiB read and write (dd, moat.test=blkbench) from the guest's
+first request there until the last completes. QEMU runs with -icount
+shift=0, so PMCCNTR_EL0 counts instructions. Throughput is bytes per
+instruction, so each ratio is the driver's count over the guest's.
+
+usage: blk_bench.py RUN_TEST_ARGS...
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+DISK_BYTES = 96 << 20
+
+
+def main():
+    run_test = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test",
+                            "qemu", "run_test.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "disk.img")
+        with open(disk, "wb") as f:
+            f.truncate(DISK_BYTES)
+        extra = ["-icount", "shift=0",
+                 "-drive", f"if=none,file={disk},format=raw,id=disk0",
+                 "-device", "virtio-blk-device,drive=disk0",
+                 "-global", "virtio-mmio.force-legacy=false"]
+        proc = subprocess.run([sys.executable, run_test] + sys.argv[1:] +
+                              [f"--extra={a}" for a in extra],
+                              stdout=subprocess.PIPE, text=True, errors="replace")
+        sys.stdout.write(proc.stdout)
+        if proc.returncode:
+            return proc.returncode
+    n = dict(re.findall(r"virtio_blk: bench: (its own read|its own write|the guest's read|"
+                        r"the guest's write) of 32 MiB: (\d+) instructions", proc.stdout))
+    if len(n) != 4:
+        print(f"FAIL only {sorted(n)} measured")
+        return 1
+    for op, name in (("read", "blk_pv_vs_direct"), ("write", "blk_pv_vs_direct_write")):
+        own, guest = int(n[f"its own {op}"]), int(n[f"the guest's {op}"])
+        print(f"BENCH {name} {own / guest:.3f} x")
+        print(f"  ({op} of 32 MiB: the driver alone {own} instructions, "
+              f"the guest through the backend {guest})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
