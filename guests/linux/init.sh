@@ -29,6 +29,15 @@ grep -i timer /proc/interrupts | while read -r line; do
 	say "timer: $line"
 done
 
+# The value of `<key>=` on the kernel command line.
+arg() {
+	for a in $(cat /proc/cmdline); do
+		case $a in
+		"$1"=*) echo "${a#"$1"=}" ;;
+		esac
+	done
+}
+
 test=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -111,6 +120,48 @@ diskfill)
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	say "diskfill: $name: wrote $i chunks, first sector now: $(dd if=/dev/vda bs=512 count=1 2>/dev/null | head -c 17)"
+	say "poweroff"
+	poweroff -f
+	;;
+net)
+	# Two guests on the network switch (docs/net.md), moat.ip= its
+	# address, moat.peer= the other's, moat.role=send or recv: the
+	# receiver takes a TCP stream on port 5000 and reports its sha256;
+	# the sender pings the other and QEMU's gateway, sends 8 MiB with
+	# its sha256, waits for the receiver to ping it back, and then pings
+	# again from the other's MAC, which the switch must drop.
+	ip=$(arg moat.ip)
+	peer=$(arg moat.peer)
+	ip link set eth0 up && ip addr add "$ip/24" dev eth0
+	say "net: eth0 $(cat /sys/class/net/eth0/address) at $ip"
+	case $(arg moat.role) in
+	recv)
+		nc -l -p 5000 >/tmp/got
+		say "net: received $(wc -c </tmp/got) bytes, sha256 $(sha256sum </tmp/got | cut -d' ' -f1)"
+		ping -c 3 -W 2 "$peer" >/tmp/ping 2>&1
+		say "net: ping $peer: $(grep -o '[0-9]* packets received' /tmp/ping)"
+		echo done | nc -w 2 "$peer" 5001 # the sender goes on only now
+		;;
+	send)
+		sleep 2
+		ping -c 3 -W 2 "$peer" >/tmp/ping 2>&1
+		say "net: ping $peer: $(grep -o '[0-9]* packets received' /tmp/ping)"
+		ping -c 2 -W 2 10.0.2.2 >/tmp/ping 2>&1
+		say "net: ping 10.0.2.2: $(grep -o '[0-9]* packets received' /tmp/ping)"
+		dd if=/dev/urandom of=/tmp/data bs=65536 count=128 2>/dev/null
+		say "net: sending 8388608 bytes, sha256 $(sha256sum </tmp/data | cut -d' ' -f1)"
+		nc -w 5 "$peer" 5000 </tmp/data
+		nc -l -p 5001 >/dev/null # until the receiver has pinged us
+		mine=$(cat /sys/class/net/eth0/address)
+		ip link set eth0 down
+		ip link set eth0 address "$(arg moat.spoof)"
+		ip link set eth0 up
+		ping -c 3 -W 1 "$peer" >/tmp/ping 2>&1
+		say "net: ping $peer from $(arg moat.spoof): $(grep -o '[0-9]* packets received' /tmp/ping)"
+		ip link set eth0 down
+		ip link set eth0 address "$mine"
+		;;
+	esac
 	say "poweroff"
 	poweroff -f
 	;;
