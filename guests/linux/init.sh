@@ -129,7 +129,8 @@ net)
 	# receiver takes a TCP stream on port 5000 and reports its sha256;
 	# the sender pings the other and QEMU's gateway, sends 8 MiB with
 	# its sha256, waits for the receiver to ping it back, and then pings
-	# again from the other's MAC, which the switch must drop.
+	# again from the other's MAC, which the switch must drop; last it
+	# serves one line on TCP port 8080 for the host.
 	ip=$(arg moat.ip)
 	peer=$(arg moat.peer)
 	ip link set eth0 up && ip addr add "$ip/24" dev eth0
@@ -160,6 +161,11 @@ net)
 		say "net: ping $peer from $(arg moat.spoof): $(grep -o '[0-9]* packets received' /tmp/ping)"
 		ip link set eth0 down
 		ip link set eth0 address "$mine"
+		ip link set eth0 up
+		# A host process reaches this through QEMU's hostfwd (net_test.py).
+		say "net: serving port 8080"
+		echo "moat-hostfwd from $mine" | nc -l -p 8080
+		say "net: served port 8080"
 		;;
 	esac
 	say "poweroff"
