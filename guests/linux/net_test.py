@@ -6,8 +6,16 @@ port until the guest's service answers, and the line it read must be the
 one the guest serves: the connection went host -> QEMU -> NIC driver
 domain -> switch -> the guest's VMM -> Linux, and back.
 
-usage: net_test.py RUN_TEST_ARGS...
+With --bench (the image's switch is its benchmark build) QEMU runs with
+-icount shift=0, where PMCCNTR_EL0 counts instructions and virtual time
+is one nanosecond per instruction, and the switch's count for the 8 MiB
+stream from alpha to beta becomes BENCH net_guest_to_guest in MiB/s of
+that time (Ethernet frames of the stream, headers included), with the
+instructions per frame beside it.
+
+usage: net_test.py [--bench] RUN_TEST_ARGS...
 """
+import re
 import os
 import socket
 import subprocess
@@ -46,15 +54,19 @@ def fetch(port, stop, got):
 def main():
     run_test = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test",
                             "qemu", "run_test.py")
+    bench = "--bench" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--bench"]
     port = free_port()
-    extra = ["-netdev", f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-10.0.2.15:8080",
+    extra = (["-icount", "shift=0"] if bench else []) + ["-netdev", f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-10.0.2.15:8080",
              "-device", "virtio-net-device,netdev=n0",
              "-global", "virtio-mmio.force-legacy=false"]
     stop, got = threading.Event(), []
     t = threading.Thread(target=fetch, args=(port, stop, got), daemon=True)
     t.start()
-    rc = subprocess.run([sys.executable, run_test] + sys.argv[1:] +
-                        [f"--extra={a}" for a in extra]).returncode
+    proc = subprocess.run([sys.executable, run_test] + args + [f"--extra={a}" for a in extra],
+                          stdout=subprocess.PIPE, text=True, errors="replace")
+    sys.stdout.write(proc.stdout)
+    rc = proc.returncode
     stop.set()
     t.join(10)
     if rc:
@@ -63,6 +75,15 @@ def main():
         print(f"FAIL the host read {got!r} from port {port}, not {WANT!r}")
         return 1
     print(f"PASS the host read {WANT!r} from the guest's service through port {port}")
+    if bench:
+        m = re.search(r"net: bench: (\d+) bytes of frames from port 1 to port 2 in (\d+) "
+                      r"frames: (\d+) instructions", proc.stdout)
+        if not m:
+            print("FAIL the switch measured nothing")
+            return 1
+        nbytes, frames, instr = (int(g) for g in m.groups())
+        print(f"BENCH net_guest_to_guest {nbytes / (instr * 1e-9) / (1 << 20):.1f} MiB/s")
+        print(f"BENCH net_guest_to_guest_per_frame {instr // frames} instructions")
     return 0
 
 

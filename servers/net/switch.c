@@ -150,6 +150,8 @@ static bool give_to(struct net_switch *s, unsigned i)
 		if (put != 1)
 			break;
 		p->out_waiting = false;
+		if (s->cfg.forwarded)
+			s->cfg.forwarded(s->cfg.ctx, p->out.ingress, i, p->out.len);
 		net_core_done(&s->core, i, p->out.ref);
 		n++;
 	}

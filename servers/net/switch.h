@@ -43,6 +43,8 @@ struct net_switch_config {
 	void (*signal)(void *ctx, unsigned port);   /* wake the port's peer */
 	void (*report)(void *ctx, unsigned port, enum net_switch_event why,
 		       const struct net_switch_counters *now);
+	/* Optional (the benchmark build): a frame of `len` bytes went from port `from` to `to`. */
+	void (*forwarded)(void *ctx, unsigned from, unsigned to, uint32_t len);
 	void *ctx;
 };
 
