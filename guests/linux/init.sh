@@ -171,6 +171,18 @@ net)
 	say "poweroff"
 	poweroff -f
 	;;
+blkqd32)
+	# 32 readers at once, each 1 MiB in 4 KiB O_DIRECT reads of its own
+	# part of the disk: 32 requests in flight (the VMM counts them and the
+	# notifications each way).
+	for i in $(seq 0 31); do
+		dd if=/dev/vda of=/dev/null bs=4096 count=256 skip=$((i * 256)) iflag=direct 2>/tmp/dd$i &
+	done
+	wait
+	say "blkqd32: $(cat /tmp/dd* | grep -c 'records in') readers done, $(cat /tmp/dd* | grep -vc 'records') errors"
+	say "poweroff"
+	poweroff -f
+	;;
 blkbench)
 	# 32 MiB read, then written, sequentially from its sector 2048 (the
 	# driver's benchmark build counts the instructions).

@@ -291,6 +291,15 @@ static void process(struct vblk *b)
 
 	while (queue_live(b) && room(b)) {
 		if ((n = pv_vq_dev_pop(&b->vq, &ch)) == 0) {
+			/*
+			 * With requests at the backend, their completions bring us
+			 * back here to look again: the guest need not kick. Idle,
+			 * ask for its kick, and look once more in case it came.
+			 */
+			if (b->busy) {
+				pv_vq_dev_disable_notify(&b->vq);
+				break;
+			}
 			if (pv_vq_dev_prepare_wait(&b->vq))
 				break; /* the guest kicks for its next chain */
 			continue;
@@ -307,8 +316,11 @@ static void process(struct vblk *b)
 	}
 	if (b->stats.requests != before && pv_ring_producer_kick_needed(&b->req) && b->cfg.kick)
 		b->cfg.kick(b->cfg.ctx);
-	if (b->vq_ready && !b->broken && pv_vq_dev_interrupt_needed(&b->vq))
+	if (b->vq_ready && !b->broken && pv_vq_dev_interrupt_needed(&b->vq)) {
+		if (!vmmio_irq_level(&b->mmio))
+			b->stats.interrupts++;
 		vmmio_interrupt(&b->mmio, PV_VMMIO_INT_USED);
+	}
 }
 
 /* One completion: its request's status to the guest, if it is one of ours and current. */
@@ -368,8 +380,11 @@ static void device_reset(void *ctx)
 
 static void notify(void *ctx, unsigned queue)
 {
+	struct vblk *b = ctx;
+
 	(void)queue; /* the transport passes only queue 0, the one queue */
-	process(ctx);
+	b->stats.kicks++;
+	process(b);
 }
 
 static const struct vmmio_ops ops = { notify, device_reset };

@@ -91,6 +91,8 @@ struct vblk_slot {
 
 struct vblk_stats {
 	uint64_t requests, refused, unsupported, bad_chains, bad_completions, stale;
+	uint64_t kicks;	     /* QueueNotify writes: the guest's notifications */
+	uint64_t interrupts; /* used-buffer interrupts raised (the line going high) */
 };
 
 struct vblk {

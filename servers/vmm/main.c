@@ -407,6 +407,12 @@ static void serve(void)
 			break;
 		case GUEST_OFF:
 			vmm_stop(&vm);
+			if (vm.disk)
+				moat_printf("vmm: guest '%s': its disk took %lu requests, %lu "
+					    "notifications from it and %lu interrupts to it\n",
+					    vm.info->guest, (unsigned long)vm.blk.stats.requests,
+					    (unsigned long)vm.blk.stats.kicks,
+					    (unsigned long)vm.blk.stats.interrupts);
 			moat_printf("vmm: guest '%s' is off\n", vm.info->guest);
 			vmm_event(MOAT_GUEST_POWER_OFF);
 			return;
