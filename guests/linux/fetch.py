@@ -34,7 +34,7 @@ KERNEL_META = "linux-image-arm64"
 KERNEL_RE = re.compile(r"^linux-image-(6\.1\.0-\d+-arm64)$")
 BUSYBOX = "busybox-static"
 # The modules the guest loads; their dependencies are found in the modules.
-MODULES = ["virtio_mmio", "virtio_blk", "virtio_net", "ext4", "crc32c_generic"]
+MODULES = ["virtio_mmio", "virtio_blk", "virtio_net", "virtio_console", "ext4", "crc32c_generic"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 

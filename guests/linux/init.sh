@@ -10,7 +10,10 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 # The kernel opened /dev/console before init ran if it could; make sure.
-[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+# A console in a module (console=hvc0: virtio_console) opens only once it
+# is loaded, so a failed open is not fatal here and is tried again below.
+console() { (: </dev/console) 2>/dev/null && exec </dev/console >/dev/console 2>&1; }
+console
 
 say "init reached"
 
@@ -21,6 +24,7 @@ while read -r mod; do
 		say "insmod $mod failed: $out"
 	fi
 done </etc/moat-modules
+console
 
 sleep 1
 say "sleep 1 returned"

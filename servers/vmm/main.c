@@ -1,8 +1,8 @@
 /*
  * The VMM's loop: every exit of its guest's vCPU arrives as a fault
  * message on one endpoint and is answered with one reply (docs/vm.md):
- * hypercalls (PSCI), MMIO on the emulated GIC, PL011 and virtio block and
- * network devices (anything else an abort for the guest), trapped system
+ * hypercalls (PSCI), MMIO on the emulated GIC, PL011 and virtio block,
+ * network and console devices (anything else an abort for the guest), trapped system
  * registers; and signals on its inbox from the console server, the block
  * backend and the network switch. Each exit's values come
  * from the guest and are checked by the device model that takes them.
@@ -67,6 +67,24 @@ void vmm_event(enum moat_guest_event e)
 	moat_invoke(MOAT_DOMAIN_SLOT_ROOT, MOAT_ROOT_GUEST_EVENT, 1, &mr, 0, NULL);
 }
 
+/* The console server broke its ring: the guest's output goes to the log from now on. */
+static void console_broken(struct vmm *v)
+{
+	v->console = false;
+	moat_printf("vmm: guest '%s': the console broke its ring; output goes to the log\n",
+		    v->info->guest);
+}
+
+/* One byte of the guest's output on the kernel's log, each line prefixed with its name. */
+static void log_byte(struct vmm *v, uint8_t c)
+{
+	if (v->line_start)
+		moat_printf("%s| ", v->info->guest);
+	if (c != '\r')
+		moat_putc((char)c);
+	v->line_start = c == '\n';
+}
+
 /*
  * The guest's console. With a console server, each byte to it: a full
  * ring holds the guest (its DR write is not answered) until the server
@@ -78,30 +96,87 @@ static void console_out(void *ctx, uint8_t c)
 	struct vmm *v = ctx;
 
 	while (v->console && moat_console_write(&v->con, &c, 1) != 1) {
-		if (pv_ring_producer_broken(&v->con.out)) {
-			v->console = false;
-			moat_printf("vmm: guest '%s': the console broke its ring; output goes to "
-				    "the log\n",
-				    v->info->guest);
-		} else if (pv_ring_producer_prepare_wait(&v->con.out)) {
+		if (pv_ring_producer_broken(&v->con.out))
+			console_broken(v);
+		else if (pv_ring_producer_prepare_wait(&v->con.out))
 			moat_wait(MOAT_DOMAIN_SLOT_INBOX); /* the server signals once it took some */
-		}
 	}
-	if (v->console)
-		return;
-	if (v->line_start)
-		moat_printf("%s| ", v->info->guest);
-	if (c != '\r')
-		moat_putc((char)c);
-	v->line_start = c == '\n';
+	if (!v->console)
+		log_byte(v, c);
 }
 
-/* Input from the console server into the PL011's FIFO, as much as it has room for. */
+/*
+ * The virtio console's output: as much as the ring takes. Fewer than
+ * `len` only with the server asked to signal room: the device holds the
+ * rest and the guest runs on.
+ */
+static size_t hvc_write(void *ctx, const void *buf, size_t len)
+{
+	struct vmm *v = ctx;
+	const uint8_t *p = buf;
+	size_t done = 0;
+
+	while (v->console && done < len) {
+		done += moat_console_write(&v->con, p + done, len - done);
+		if (done == len)
+			break;
+		if (pv_ring_producer_broken(&v->con.out))
+			console_broken(v);
+		else if (pv_ring_producer_prepare_wait(&v->con.out))
+			return done;
+	}
+	for (; done < len; done++)
+		log_byte(v, p[done]);
+	return len;
+}
+
+static size_t hvc_read(void *ctx, void *buf, size_t max)
+{
+	struct vmm *v = ctx;
+
+	return v->console ? moat_console_read(&v->con, buf, max) : 0;
+}
+
+static void hvc_log(void *ctx, const char *what, uint64_t value)
+{
+	struct vmm *v = ctx;
+
+	moat_printf("vmm: guest '%s': virtio console: %s (0x%lx)\n", v->info->guest, what,
+		    (unsigned long)value);
+}
+
+/* The guest's virtio console, on the PL011's channel to the console server. */
+static void hvc_start(void)
+{
+	const struct moat_vmm_info *g = vm.info;
+	struct vcon_config c = { .ram = vm.ram, .ram_ipa = g->ram_ipa, .ram_size = g->ram_size,
+				 .write = hvc_write, .read = hvc_read, .log = hvc_log,
+				 .ctx = &vm };
+	int err = vcon_init(&vm.vcon, &c);
+
+	vm.hvc = err == PV_OK;
+	vm.vcon_slot = vm.disk + vm.nic;
+	if (err)
+		moat_printf("vmm: guest '%s': no virtio console (error %d)\n", g->guest, err);
+}
+
+/*
+ * Input from the console server: to the virtio console while the guest
+ * uses it (vcon_input_ready: DRIVER_OK, written to since its reset, a
+ * receive buffer posted), which takes it in vcon_backend_signal;
+ * otherwise into the PL011's FIFO, as much as it has room for. So typed
+ * input reaches whichever console the guest uses.
+ */
 static void console_in(void)
 {
 	uint8_t buf[PL011_FIFO];
-	size_t n = vm.console ? moat_console_read(&vm.con, buf, pl011_rx_room(&vm.uart)) : 0;
+	size_t n;
 
+	if (vm.hvc && vcon_input_ready(&vm.vcon)) {
+		vcon_backend_signal(&vm.vcon);
+		return;
+	}
+	n = vm.console ? moat_console_read(&vm.con, buf, pl011_rx_room(&vm.uart)) : 0;
 	for (size_t i = 0; i < n; i++)
 		pl011_input(&vm.uart, buf[i]);
 }
@@ -219,6 +294,9 @@ static void deliver(void)
 	if (vm.nic)
 		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[vm.net_slot].spi),
 			       vnet_irq_level(&vm.net));
+	if (vm.hvc)
+		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[vm.vcon_slot].spi),
+			       vcon_irq_level(&vm.vcon));
 	while (vgic_next(&vm.gic, &irq)) {
 		moat_word_t args[3] = { irq.intid, irq.prio, irq.eoi ? MOAT_VIRQ_EOI : 0 };
 
@@ -314,6 +392,10 @@ static struct answer mmio(const moat_word_t *mr)
 		ok = vblk_access(&vm.blk, ipa - dt->virtio[0].base, size, write, &v);
 	else if (vm.nic && ipa - dt->virtio[vm.net_slot].base < DEVTREE_VIRTIO_STRIDE)
 		ok = vnet_access(&vm.net, ipa - dt->virtio[vm.net_slot].base, size, write, &v);
+	else if (vm.hvc && ipa - dt->virtio[vm.vcon_slot].base < DEVTREE_VIRTIO_STRIDE) {
+		ok = vcon_access(&vm.vcon, ipa - dt->virtio[vm.vcon_slot].base, size, write, &v);
+		console_in(); /* a reset or DRIVER_OK may have moved input between the consoles */
+	}
 	if (!ok)
 		return inject_abort; /* outside RAM and every device, or a bad access */
 	deliver();
@@ -389,6 +471,8 @@ static void serve(void)
 				vblk_backend_signal(&vm.blk); /* completions, or room for requests */
 			if (vm.nic)
 				vnet_backend_signal(&vm.net); /* frames, or room to send */
+			if (vm.hvc)
+				vcon_backend_signal(&vm.vcon); /* room for output, or input */
 			deliver();
 			a = resume; /* no exit to answer */
 			continue;
@@ -422,6 +506,8 @@ static void serve(void)
 			disk_quiesce();
 			if (vm.nic)
 				vnet_reset(&vm.net); /* frames are copies: nothing to wait for */
+			if (vm.hvc)
+				vcon_reset(&vm.vcon); /* nothing at the console server to wait for */
 			err = vmm_boot(&vm);
 
 			if (err) {
@@ -450,19 +536,6 @@ int main(void *arg)
 		for (;;)
 			moat_yield();
 	}
-	if (vm.info->blk_channel)
-		disk_start();
-	if (vm.info->net_channel)
-		net_start();
-	/*
-	 * The disk, if any, is the first virtio-mmio device: 0x0a000000, SPI
-	 * 16; the NIC, if any, the next: 0x0a000200, SPI 17 (the first without a disk).
-	 */
-	devtree_config_default(&vm.dt, (unsigned)vm.info->vcpus, vm.disk + vm.nic,
-			       vm.info->ram_size);
-	vm.dt.ram_base = vm.info->ram_ipa;
-	vm.dt.bootargs = vm.info->bootargs;
-	pl011_init(&vm.uart, console_out, &vm);
 	if (vm.info->console_channel) {
 		int err = moat_console_init(&vm.con, (unsigned)vm.info->console_channel - 1);
 
@@ -472,6 +545,22 @@ int main(void *arg)
 				    "goes to the log\n",
 				    vm.info->guest, (unsigned long)vm.info->console_channel - 1, err);
 	}
+	if (vm.info->blk_channel)
+		disk_start();
+	if (vm.info->net_channel)
+		net_start();
+	if (vm.console)
+		hvc_start();
+	/*
+	 * The disk, if any, is the first virtio-mmio device: 0x0a000000, SPI
+	 * 16; the NIC, if any, the next, then the virtio console, if any
+	 * (0x0a000200 and SPI 17 for the second device, and so on).
+	 */
+	devtree_config_default(&vm.dt, (unsigned)vm.info->vcpus, vm.disk + vm.nic + vm.hvc,
+			       vm.info->ram_size);
+	vm.dt.ram_base = vm.info->ram_ipa;
+	vm.dt.bootargs = vm.info->bootargs;
+	pl011_init(&vm.uart, console_out, &vm);
 	if ((err = vmm_boot(&vm))) {
 		moat_printf("vmm: guest '%s' not started: %s\n", vm.info->guest, err);
 		vmm_event(MOAT_GUEST_CRASHED);

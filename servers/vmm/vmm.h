@@ -2,7 +2,7 @@
  * The VMM of one guest (docs/vm.md): what it holds while it serves the
  * guest's exits. main.c runs the loop and answers hypercalls and PSCI;
  * boot.c (re)loads the guest; the device models are vgic.c, pl011.c,
- * blk.c and net.c (over virtio_mmio.c).
+ * blk.c, net.c and vcon.c (over virtio_mmio.c).
  */
 #ifndef MOAT_VMM_VMM_H
 #define MOAT_VMM_VMM_H
@@ -15,6 +15,7 @@
 #include "devtree.h"
 #include "net.h"
 #include "pl011.h"
+#include "vcon.h"
 #include "vgic.h"
 
 /* SPIs are INTIDs from 32 (the device tree numbers them from 0). */
@@ -37,6 +38,9 @@ struct vmm {
 	unsigned net_slot;    /* its slot: 1 after a disk, else 0 */
 	struct vnet net;
 	moat_cptr_t net_signal; /* the network switch's inbox */
+	bool hvc;             /* a virtio console on `con`, the next virtio-mmio slot: */
+	unsigned vcon_slot;   /* its slot: after the disk and the NIC */
+	struct vcon vcon;
 	bool on[MOAT_VMM_MAX_VCPUS]; /* PSCI's view: the vCPU runs (or waits to) */
 	unsigned boots;
 };
