@@ -36,7 +36,7 @@ moat_vdisk(GUEST beta SERVER blk FIRST 2048 SECTORS 4096 READ_ONLY)
 # vnic_probe.c and vmm_test.c repeat these; below the block probes (its
 # lines come after theirs), above the VMMs. Alpha's MAC is given, beta's
 # the default for guest index 1.
-moat_domain(NAME switch PROGRAM test_vnic_probe PRIORITY 140)
+moat_domain(NAME switch PROGRAM test_vnic_probe PRIORITY 130)
 moat_channel(switch alpha SHARED_MEMORY 96K NOTIFY)
 moat_channel(switch beta SHARED_MEMORY 96K NOTIFY)
 moat_vnic(GUEST alpha SERVER switch MAC 52:54:00:12:34:56)
