@@ -102,15 +102,27 @@ void vcpu_finalise(struct vcpu *v)
 	vcpu_unbind(v);
 }
 
-/* The list register holding `intid` (pending, active or both), or `n` if none does. */
-static unsigned lr_holding(const struct vcpu *v, unsigned n, unsigned intid)
+/* The list registers that hold an interrupt (pending, active or both). */
+static unsigned lrs_in_use(const struct vcpu *v, unsigned n)
 {
-	unsigned i = 0;
+	unsigned m = 0;
 
-	while (i < n && !((v->vgic.lr[i] & VGIC_LR_STATE) &&
-			  (v->vgic.lr[i] & VGIC_LR_INTID_MASK) == intid))
-		i++;
-	return i;
+	for (unsigned i = 0; i < n; i++)
+		if (v->vgic.lr[i] & VGIC_LR_STATE)
+			m |= 1u << i;
+	return m;
+}
+
+/* The list register among `in_use` holding `intid`, or `n` if none does. */
+static unsigned lr_holding(const struct vcpu *v, unsigned n, unsigned in_use, unsigned intid)
+{
+	for (; in_use; in_use &= in_use - 1) {
+		unsigned i = (unsigned)__builtin_ctz(in_use);
+
+		if ((v->vgic.lr[i] & VGIC_LR_INTID_MASK) == intid)
+			return i;
+	}
+	return n;
 }
 
 static bool eoi_wanted(const struct vcpu *v, unsigned intid)
@@ -125,19 +137,24 @@ static bool eoi_wanted(const struct vcpu *v, unsigned intid)
  */
 static void fill_lrs(struct vcpu *v)
 {
-	unsigned n = arch_vgic_lrs(), free = 0;
+	unsigned n, in_use, free = 0;
 
+	if (!v->npending)
+		return; /* most entries: nothing new */
+	n = arch_vgic_lrs();
+	in_use = lrs_in_use(v, n);
 	for (unsigned w = 0; v->npending; w++) {
 		while (v->pending[w]) {
 			unsigned intid = w * 64 + (unsigned)__builtin_ctzll(v->pending[w]);
-			unsigned i = lr_holding(v, n, intid);
+			unsigned i = lr_holding(v, n, in_use, intid);
 
 			if (i == n) {
-				while (free < n && (v->vgic.lr[free] & VGIC_LR_STATE))
+				while (free < n && (in_use & (1u << free)))
 					free++;
 				if (free == n)
 					return; /* the rest waits for room */
 				i = free;
+				in_use |= 1u << i;
 				v->vgic.lr[i] = VGIC_LR_GROUP1 | VGIC_LR_PRIORITY(v->priority[intid]) |
 						intid;
 				if (eoi_wanted(v, intid)) {
@@ -165,6 +182,7 @@ static void collect_eois(struct vcpu *v)
 		if (v->vgic.lr[i] & VGIC_LR_STATE)
 			continue;
 		v->eoi_done[intid / 64] |= 1ul << (intid % 64);
+		v->eoi_report = true;
 		if (!(v->pending[intid / 64] & (1ul << (intid % 64)))) /* not injected again */
 			v->eoi_wanted[intid / 64] &= ~(1ul << (intid % 64));
 		v->vgic.lr[i] = 0;
@@ -181,8 +199,7 @@ static bool report_eois(struct tcb *t)
 {
 	struct vcpu *v = t->vcpu;
 
-	if (!(v->eoi_done[0] | v->eoi_done[1] | v->eoi_done[2] | v->eoi_done[3]))
-		return false;
+	v->eoi_report = false;
 	t->fault = (struct fault_state){ .label = MOAT_FAULT_GUEST_EOI };
 	for (unsigned i = 0; i < MOAT_FAULT_LENGTH; i++) {
 		t->fault.mr[i] = v->eoi_done[i];
@@ -230,7 +247,7 @@ bool vcpu_enter(struct tcb *t)
 		thread_suspend(t);
 		return false;
 	}
-	if (report_eois(t))
+	if (v->eoi_report && report_eois(t))
 		return false;
 	timer_remove(v);
 	/*
@@ -396,6 +413,7 @@ static void reset(struct vcpu *v)
 	for (unsigned i = 0; i < VCPU_EOI_INTIDS / 64; i++)
 		v->eoi_wanted[i] = v->eoi_done[i] = 0;
 	v->eoi_lrs = 0;
+	v->eoi_report = false;
 	v->timer_masked = false;
 	if (t) {
 		t->ctx = (struct user_context){ .spsr = GUEST_RESET_PSTATE };

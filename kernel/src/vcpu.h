@@ -29,6 +29,7 @@ struct vcpu {
 	uint64_t eoi_wanted[VCPU_EOI_INTIDS / 64];
 	uint64_t eoi_done[VCPU_EOI_INTIDS / 64]; /* ended, not yet reported */
 	unsigned eoi_lrs; /* list registers with VGIC_LR_EOI set */
+	bool eoi_report;  /* eoi_done has a bit set: the next entry reports first */
 	/* The virtual timer while the vCPU is out: when it fires, in a list of those waiting. */
 	struct vcpu *timer_next;
 	bool timer_waiting;
