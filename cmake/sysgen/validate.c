@@ -245,6 +245,55 @@ const struct desc_decl *validate_channel_between(const struct desc *desc, const 
 	return NULL;
 }
 
+const struct desc_decl *validate_server(const struct desc *desc, const struct desc_decl *v,
+					const struct validate_served *w, struct diag *d)
+{
+	const char *name = desc_text(v, DESC_F_SERVER, NULL);
+	const struct desc_decl *s = name ? desc_find(desc, name) : NULL;
+
+	if (!(v->present & (1u << DESC_F_SERVER))) {
+		diag_error(d, v->where, "%s '%s': no server given", w->kind, v->name);
+		return NULL;
+	}
+	if (!name)
+		return NULL;
+	if (!s) {
+		diag_error(d, v->where, "%s '%s': no domain named '%s' to %s", w->kind, v->name,
+			   name, w->verb);
+		return NULL;
+	}
+	if (s->kind != DESC_DOMAIN) {
+		diag_error(d, v->where, "%s '%s': server '%s' is a %s (%s); %s is a plain domain",
+			   w->kind, v->name, name, desc_kind_name(s->kind), s->where, w->server);
+		return NULL;
+	}
+	return s;
+}
+
+void validate_server_channel(const struct desc *desc, const struct desc_decl *v,
+			     const struct desc_decl *s, const struct validate_served *w,
+			     struct diag *d)
+{
+	const struct desc_decl *c = validate_channel_between(desc, s->name, v->name);
+	ull shared;
+
+	if (!c) {
+		diag_error(d, v->where, "%s '%s': no channel between server '%s' and guest '%s' (%s)",
+			   w->kind, v->name, s->name, v->name, w->over);
+		return;
+	}
+	shared = desc_num(c, DESC_F_SHARED_MEMORY, 0);
+	if (shared < w->shared)
+		diag_error(d, v->where,
+			   "%s '%s': channel '%s' '%s' (%s) has shared_memory %llu; the %s rings "
+			   "need at least %llu",
+			   w->kind, v->name, c->name, c->peer, c->where, shared, w->rings, w->shared);
+	if (!desc_num(c, DESC_F_NOTIFY, 0))
+		diag_error(d, v->where,
+			   "%s '%s': channel '%s' '%s' (%s) has no notify; the %s rings need it",
+			   w->kind, v->name, c->name, c->peer, c->where, w->rings);
+}
+
 static ull add_sat(ull a, ull b)
 {
 	return a + b < a ? ~0ull : a + b;

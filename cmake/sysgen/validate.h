@@ -26,6 +26,27 @@ void validate_vdisks(const struct desc *desc, struct diag *d);
 /* Virtual NICs: guest, switch, MAC, the channel between them. */
 void validate_vnics(const struct desc *desc, struct diag *d);
 
+/*
+ * What a guest's device served by a domain over a channel needs (vdisk,
+ * vnic): the wording of its errors and the channel's size.
+ */
+struct validate_served {
+	const char *kind;	     /* "vdisk" */
+	const char *verb;	     /* "serve it": no domain named '...' to <verb> */
+	const char *server;	     /* "a block backend": what the server must be */
+	const char *over;	     /* "the disk is served over it" */
+	const char *rings;	     /* "block": its rings need the channel's memory */
+	unsigned long long shared; /* bytes of shared memory the rings need */
+};
+
+/* v's `server`: a plain domain, else NULL (reported). */
+const struct desc_decl *validate_server(const struct desc *desc, const struct desc_decl *v,
+					const struct validate_served *w, struct diag *d);
+/* The channel between server s and v's guest: there, large enough, notifying. */
+void validate_server_channel(const struct desc *desc, const struct desc_decl *v,
+			     const struct desc_decl *s, const struct validate_served *w,
+			     struct diag *d);
+
 /* The first channel joining a and b (either way round), or NULL. */
 const struct desc_decl *validate_channel_between(const struct desc *desc, const char *a,
 						 const char *b);

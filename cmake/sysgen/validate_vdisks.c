@@ -50,33 +50,15 @@ static void check_range(const struct desc_decl *v, struct diag *d)
 			   v->name, first, sectors);
 }
 
-/* The backend: a plain domain, not a driver or a guest. */
-static const struct desc_decl *check_server(const struct desc *desc, const struct desc_decl *v,
-					    struct diag *d)
-{
-	const char *name = desc_text(v, DESC_F_SERVER, NULL);
-	const struct desc_decl *s = name ? desc_find(desc, name) : NULL;
-
-	if (!present(v, DESC_F_SERVER)) {
-		diag_error(d, v->where, "vdisk '%s': no server given", v->name);
-		return NULL;
-	}
-	if (!name)
-		return NULL;
-	if (!s) {
-		diag_error(d, v->where, "vdisk '%s': no domain named '%s' to serve it", v->name,
-			   name);
-		return NULL;
-	}
-	if (s->kind != DESC_DOMAIN) {
-		diag_error(d, v->where,
-			   "vdisk '%s': server '%s' is a %s (%s); a block backend is a plain "
-			   "domain",
-			   v->name, name, desc_kind_name(s->kind), s->where);
-		return NULL;
-	}
-	return s;
-}
+/* The block backend: a plain domain, with a channel to the guest for the block rings. */
+static const struct validate_served served = {
+	.kind = "vdisk",
+	.verb = "serve it",
+	.server = "a block backend",
+	.over = "the disk is served over it",
+	.rings = "block",
+	.shared = BLK_SHARED_BYTES,
+};
 
 static const struct desc_decl *check_guest(const struct desc *desc, const struct desc_decl *v,
 					   struct diag *d)
@@ -97,31 +79,6 @@ static const struct desc_decl *check_guest(const struct desc *desc, const struct
 	return g;
 }
 
-static void check_channel(const struct desc *desc, const struct desc_decl *v,
-			  const struct desc_decl *s, struct diag *d)
-{
-	const struct desc_decl *c = validate_channel_between(desc, s->name, v->name);
-	ull shared;
-
-	if (!c) {
-		diag_error(d, v->where,
-			   "vdisk '%s': no channel between server '%s' and guest '%s' (the disk "
-			   "is served over it)",
-			   v->name, s->name, v->name);
-		return;
-	}
-	shared = desc_num(c, DESC_F_SHARED_MEMORY, 0);
-	if (shared < BLK_SHARED_BYTES)
-		diag_error(d, v->where,
-			   "vdisk '%s': channel '%s' '%s' (%s) has shared_memory %llu; the block "
-			   "rings need at least %llu",
-			   v->name, c->name, c->peer, c->where, shared, BLK_SHARED_BYTES);
-	if (!desc_num(c, DESC_F_NOTIFY, 0))
-		diag_error(d, v->where,
-			   "vdisk '%s': channel '%s' '%s' (%s) has no notify; the block rings "
-			   "need it",
-			   v->name, c->name, c->peer, c->where);
-}
 
 /* Against the vdisks before it: one per guest, no overlap on one server. */
 static void check_others(const struct desc *desc, size_t i, struct diag *d)
@@ -160,10 +117,10 @@ void validate_vdisks(const struct desc *desc, struct diag *d)
 		if (v->kind != DESC_VDISK)
 			continue;
 		check_range(v, d);
-		s = check_server(desc, v, d);
+		s = validate_server(desc, v, &served, d);
 		g = check_guest(desc, v, d);
 		if (s && g)
-			check_channel(desc, v, s, d);
+			validate_server_channel(desc, v, s, &served, d);
 		check_others(desc, i, d);
 	}
 }

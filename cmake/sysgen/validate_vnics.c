@@ -90,58 +90,16 @@ static void check_mac(const struct desc_decl *v, struct diag *d)
 }
 
 /* The switch: a plain domain, not a driver or a guest. */
-static const struct desc_decl *check_server(const struct desc *desc, const struct desc_decl *v,
-					    struct diag *d)
-{
-	const char *name = desc_text(v, DESC_F_SERVER, NULL);
-	const struct desc_decl *s = name ? desc_find(desc, name) : NULL;
+static const struct validate_served served = {
+	.kind = "vnic",
+	.verb = "switch it",
+	.server = "a network switch",
+	.over = "the NIC is a port of the switch over it",
+	.rings = "frame",
+	.shared = NET_SHARED_BYTES,
+};
 
-	if (!present(v, DESC_F_SERVER)) {
-		diag_error(d, v->where, "vnic '%s': no server given", v->name);
-		return NULL;
-	}
-	if (!name)
-		return NULL;
-	if (!s) {
-		diag_error(d, v->where, "vnic '%s': no domain named '%s' to switch it", v->name,
-			   name);
-		return NULL;
-	}
-	if (s->kind != DESC_DOMAIN) {
-		diag_error(d, v->where,
-			   "vnic '%s': server '%s' is a %s (%s); a network switch is a plain "
-			   "domain",
-			   v->name, name, desc_kind_name(s->kind), s->where);
-		return NULL;
-	}
-	return s;
-}
 
-static void check_channel(const struct desc *desc, const struct desc_decl *v,
-			  const struct desc_decl *s, struct diag *d)
-{
-	const struct desc_decl *c = validate_channel_between(desc, s->name, v->name);
-	ull shared;
-
-	if (!c) {
-		diag_error(d, v->where,
-			   "vnic '%s': no channel between server '%s' and guest '%s' (the NIC is "
-			   "a port of the switch over it)",
-			   v->name, s->name, v->name);
-		return;
-	}
-	shared = desc_num(c, DESC_F_SHARED_MEMORY, 0);
-	if (shared < NET_SHARED_BYTES)
-		diag_error(d, v->where,
-			   "vnic '%s': channel '%s' '%s' (%s) has shared_memory %llu; the frame "
-			   "rings need at least %llu",
-			   v->name, c->name, c->peer, c->where, shared, NET_SHARED_BYTES);
-	if (!desc_num(c, DESC_F_NOTIFY, 0))
-		diag_error(d, v->where,
-			   "vnic '%s': channel '%s' '%s' (%s) has no notify; the frame rings "
-			   "need it",
-			   v->name, c->name, c->peer, c->where);
-}
 
 /* Against the vnics before it: one per guest, no MAC twice. */
 static void check_others(const struct desc *desc, size_t i, struct diag *d)
@@ -187,9 +145,9 @@ void validate_vnics(const struct desc *desc, struct diag *d)
 			g = NULL;
 		}
 		check_mac(v, d);
-		s = check_server(desc, v, d);
+		s = validate_server(desc, v, &served, d);
 		if (s && g)
-			check_channel(desc, v, s, d);
+			validate_server_channel(desc, v, s, &served, d);
 		check_others(desc, i, d);
 	}
 }

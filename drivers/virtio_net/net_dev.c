@@ -2,11 +2,9 @@
 #include "net_dev.h"
 
 #include <libpv/err.h>
+#include <libpv/virtio_net.h>
 
-#define VIRTIO_NET_F_MAC (1ull << 5)
 #define CONFIG_MAC 0 /* u8[6] */
-#define HDR_F_NEEDS_CSUM 1u /* only with GUEST_CSUM, which we never take */
-#define HDR_GSO_NONE 0u
 
 #define RX_QUEUE 0u
 #define TX_QUEUE 1u
@@ -21,18 +19,7 @@
 #define TX_BUFFERS (RX_BUFFERS + NET_QUEUE_SIZE * NET_BUFFER)
 #define BUFFER_USED (NET_HDR_SIZE + NET_FRAME_MAX) /* of each buffer; spec 5.1.6.3.1: >= 1526 */
 
-/* The header in front of every frame (virtio_net_hdr, VERSION_1 layout). */
-struct header {
-	uint8_t flags;
-	uint8_t gso_type;
-	uint16_t hdr_len;
-	uint16_t gso_size;
-	uint16_t csum_start;
-	uint16_t csum_offset;
-	uint16_t num_buffers; /* meaningful only with MRG_RXBUF: every frame is one buffer here */
-};
-
-_Static_assert(sizeof(struct header) == NET_HDR_SIZE, "virtio_net_hdr ABI");
+_Static_assert(sizeof(struct pv_virtio_net_hdr) == NET_HDR_SIZE, "virtio_net_hdr ABI");
 _Static_assert(NET_QUEUE_SIZE * sizeof(struct pv_virtq_desc) <= AVAIL_AT &&
 		       AVAIL_AT + 6 + 2 * NET_QUEUE_SIZE <= USED_AT &&
 		       USED_AT + 6 + 8 * NET_QUEUE_SIZE <= TX_OFFSET - RX_OFFSET &&
@@ -93,10 +80,10 @@ const char *net_dev_init(struct net_dev *d, uintptr_t regs, void *dma, uint64_t 
 	if (dma_size < NET_DMA_SIZE || dma_pa % 4096)
 		return "its DMA memory is too small or not page aligned";
 	if ((err = virtio_mmio_start(&d->mmio, regs, PV_VIRTIO_ID_NET,
-				     PV_VIRTIO_F_VERSION_1 | VIRTIO_NET_F_MAC, &d->features)))
+				     PV_VIRTIO_F_VERSION_1 | PV_VIRTIO_NET_F_MAC, &d->features)))
 		return err;
-	if (!(d->features & VIRTIO_NET_F_MAC))
-		return "the device has no MAC address of its own (VIRTIO_NET_F_MAC)";
+	if (!(d->features & PV_VIRTIO_NET_F_MAC))
+		return "the device has no MAC address of its own (PV_VIRTIO_NET_F_MAC)";
 	if (!virtio_mmio_config_bytes(&d->mmio, CONFIG_MAC, d->mac, NET_MAC_SIZE))
 		return "its MAC address keeps changing";
 	if ((err = queue(d, &d->rx, d->rx_slots, RX_QUEUE, RX_OFFSET)) ||
@@ -160,12 +147,12 @@ int net_dev_send(struct net_dev *d, const void *frame, uint32_t len)
  */
 static uint32_t take(struct net_dev *d, unsigned b, uint32_t len, void *buf)
 {
-	struct header h;
+	struct pv_virtio_net_hdr h;
 
 	if (len < NET_HDR_SIZE + NET_FRAME_MIN)
 		return 0;
 	__builtin_memcpy(&h, rx_buffer(d, b), sizeof(h));
-	if ((h.flags & HDR_F_NEEDS_CSUM) || h.gso_type != HDR_GSO_NONE)
+	if ((h.flags & PV_VIRTIO_NET_HDR_F_NEEDS_CSUM) || h.gso_type != PV_VIRTIO_NET_HDR_GSO_NONE)
 		return 0; /* offload state we never negotiated */
 	__builtin_memcpy(buf, rx_buffer(d, b) + NET_HDR_SIZE, len - NET_HDR_SIZE);
 	return len - NET_HDR_SIZE;

@@ -2,26 +2,12 @@
 #include <moat/blk.h>
 #include <moat/blk_channel.h>
 #include <libpv/err.h>
+#include <moat/runtime.h>
 
-/* Channel `channel`'s shared memory, if it is large enough for the rings; NULL if not. */
-static uint8_t *area(unsigned channel, moat_cptr_t *signal)
-{
-	const struct moat_domain_info *info =
-		(const struct moat_domain_info *)(uintptr_t)MOAT_DOMAIN_INFO;
-	const struct moat_channel_info *ch;
-
-	if (channel >= info->channel_count || channel >= MOAT_DOMAIN_MAX_CHANNELS)
-		return NULL;
-	ch = &info->channel[channel];
-	if (!ch->shared || ch->shared_size < MOAT_BLK_SHARED_BYTES || !ch->signal_slot)
-		return NULL;
-	*signal = ch->signal_slot;
-	return (uint8_t *)(uintptr_t)ch->shared;
-}
 
 int moat_blk_client_init(struct moat_blk_client *c, unsigned channel)
 {
-	uint8_t *m = area(channel, &c->signal);
+	uint8_t *m = moat_channel_shared(channel, MOAT_BLK_SHARED_BYTES, &c->signal);
 	int err;
 
 	if (!m)
@@ -40,7 +26,7 @@ int moat_blk_client_init(struct moat_blk_client *c, unsigned channel)
 
 int moat_blk_server_init(struct moat_blk_server *s, unsigned channel)
 {
-	uint8_t *m = area(channel, &s->signal);
+	uint8_t *m = moat_channel_shared(channel, MOAT_BLK_SHARED_BYTES, &s->signal);
 	int err;
 
 	if (!m)

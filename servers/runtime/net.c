@@ -2,26 +2,12 @@
 #include <moat/net.h>
 #include <moat/net_channel.h>
 #include <libpv/err.h>
+#include <moat/runtime.h>
 
 _Static_assert(MOAT_NET_TO_SWITCH + MOAT_NET_RING_BYTES <= MOAT_NET_FROM_SWITCH &&
 		       MOAT_NET_FROM_SWITCH + MOAT_NET_RING_BYTES <= MOAT_NET_SHARED_BYTES,
 	       "the rings fit the channel's shared memory");
 
-/* Channel `channel`'s shared memory, if it is large enough for the rings; NULL if not. */
-static uint8_t *area(unsigned channel, moat_cptr_t *signal)
-{
-	const struct moat_domain_info *info =
-		(const struct moat_domain_info *)(uintptr_t)MOAT_DOMAIN_INFO;
-	const struct moat_channel_info *ch;
-
-	if (channel >= info->channel_count || channel >= MOAT_DOMAIN_MAX_CHANNELS)
-		return NULL;
-	ch = &info->channel[channel];
-	if (!ch->shared || ch->shared_size < MOAT_NET_SHARED_BYTES || !ch->signal_slot)
-		return NULL;
-	*signal = ch->signal_slot;
-	return (uint8_t *)(uintptr_t)ch->shared;
-}
 
 static int attach_consumer(struct pv_ring_consumer *c, uint8_t *m, uint32_t at)
 {
@@ -37,7 +23,7 @@ static int attach_producer(struct pv_ring_producer *p, uint8_t *m, uint32_t at)
 
 int moat_net_switch_end_init(struct moat_net_switch_end *e, unsigned channel)
 {
-	uint8_t *m = area(channel, &e->signal);
+	uint8_t *m = moat_channel_shared(channel, MOAT_NET_SHARED_BYTES, &e->signal);
 	int err;
 
 	if (!m)
@@ -48,7 +34,7 @@ int moat_net_switch_end_init(struct moat_net_switch_end *e, unsigned channel)
 
 int moat_net_port_end_init(struct moat_net_port_end *e, unsigned channel)
 {
-	uint8_t *m = area(channel, &e->signal);
+	uint8_t *m = moat_channel_shared(channel, MOAT_NET_SHARED_BYTES, &e->signal);
 	int err;
 
 	if (!m)

@@ -1,4 +1,5 @@
 /* The domain-program runtime; see moat/runtime.h. */
+#include <moat/domain.h>
 #include <moat/runtime.h>
 
 #include "fmt.h"
@@ -119,4 +120,19 @@ void moat_assert_fail(const char *expr, const char *file, int line, uint64_t a, 
 		moat_printf(" (left 0x%lx, right 0x%lx)", (unsigned long)a, (unsigned long)b);
 	moat_printf("\n");
 	moat_halt(1);
+}
+
+uint8_t *moat_channel_shared(unsigned channel, uint64_t min_bytes, moat_cptr_t *signal)
+{
+	const struct moat_domain_info *info =
+		(const struct moat_domain_info *)(uintptr_t)MOAT_DOMAIN_INFO;
+	const struct moat_channel_info *ch;
+
+	if (channel >= info->channel_count || channel >= MOAT_DOMAIN_MAX_CHANNELS)
+		return NULL;
+	ch = &info->channel[channel];
+	if (!ch->shared || ch->shared_size < min_bytes || !ch->signal_slot)
+		return NULL;
+	*signal = ch->signal_slot;
+	return (uint8_t *)(uintptr_t)ch->shared;
 }

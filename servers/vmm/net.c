@@ -98,7 +98,7 @@ static int next_chain(struct vnet *n, struct pv_vq_dev *vq, struct pv_vq_chain *
 /* A header and frame to transmit: NULL if it may go (n->frame filled), else why not. */
 static const char *tx_copy(struct vnet *n, struct pv_vq_dev *vq, const struct pv_vq_chain *ch)
 {
-	struct virtio_net_hdr h;
+	struct pv_virtio_net_hdr h;
 	uint32_t len = ch->out_bytes - VNET_HDR;
 
 	if (ch->n_in)
@@ -109,7 +109,7 @@ static const char *tx_copy(struct vnet *n, struct pv_vq_dev *vq, const struct pv
 	if (pv_vq_chain_read(vq, ch, 0, &h, VNET_HDR) != PV_OK ||
 	    pv_vq_chain_read(vq, ch, VNET_HDR, n->frame.data, len) != PV_OK)
 		return "a transmit chain unreadable";
-	if (h.flags || h.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+	if (h.flags || h.gso_type != PV_VIRTIO_NET_HDR_GSO_NONE)
 		return "a transmit header asking for an offload";
 	n->frame.len = len;
 	n->frame.reserved = 0;
@@ -184,7 +184,7 @@ static bool rx_frame(struct vnet *n)
 /* Frame n->frame into chain ch: the bytes written, 0 if it does not fit (dropped). */
 static uint32_t rx_copy(struct vnet *n, struct pv_vq_dev *vq, const struct pv_vq_chain *ch)
 {
-	const struct virtio_net_hdr h = { .num_buffers = 1 };
+	const struct pv_virtio_net_hdr h = { .num_buffers = 1 };
 	uint32_t len = n->frame.len;
 
 	if (ch->in_bytes < VNET_HDR + len) {
@@ -290,7 +290,7 @@ int vnet_init(struct vnet *n, const struct vnet_config *cfg)
 					   sizeof(struct moat_net_frame))))
 		return err;
 	/* The configuration space: mac (spec 5.1.4); no status, so the link is always up. */
-	return vmmio_init(&n->mmio, VNET_DEVICE_ID, PV_VIRTIO_F_VERSION_1 | VIRTIO_NET_F_MAC,
+	return vmmio_init(&n->mmio, VNET_DEVICE_ID, PV_VIRTIO_F_VERSION_1 | PV_VIRTIO_NET_F_MAC,
 			  VNET_QUEUES, cfg->mac, sizeof(cfg->mac), &ops, n)
 		       ? PV_OK
 		       : PV_E_INVAL;

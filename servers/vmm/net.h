@@ -8,7 +8,7 @@
  * frame from MOAT_NET_FROM_SWITCH is copied, behind a zeroed header, into
  * the next receive chain. Only VERSION_1 and MAC are offered: no
  * offloads, no mergeable buffers, no control queue, so the header is the
- * 12-byte struct virtio_net_hdr and must ask for nothing.
+ * 12-byte struct pv_virtio_net_hdr and must ask for nothing.
  *
  * Portable: no system calls. The caller gives the channel's memory, a
  * kick to signal the switch and a log, feeds the guest's MMIO accesses
@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include <libpv/ring.h>
+#include <libpv/virtio_net.h>
 #include <libpv/vq_dev.h>
 #include <libpv/window.h>
 #include <moat/net.h>
@@ -41,22 +42,8 @@
 #define VNET_CHAIN_SEGS 16u	/* a chain's descriptors, at most; more is refused */
 #define VNET_LOG_MAX 16u	/* problems logged; later ones only counted */
 
-/* The virtio-net ABI (spec 5.1.3, 5.1.6). */
-#define VIRTIO_NET_F_MAC (1ull << 5)
-#define VIRTIO_NET_HDR_GSO_NONE 0u
 
-struct virtio_net_hdr {
-	uint8_t flags;
-	uint8_t gso_type;
-	uint16_t hdr_len;
-	uint16_t gso_size;
-	uint16_t csum_start;
-	uint16_t csum_offset;
-	uint16_t num_buffers; /* VERSION_1: always there; 1 without MRG_RXBUF */
-};
-_Static_assert(sizeof(struct virtio_net_hdr) == 12, "virtio-net ABI");
-
-#define VNET_HDR ((uint32_t)sizeof(struct virtio_net_hdr))
+#define VNET_HDR ((uint32_t)sizeof(struct pv_virtio_net_hdr))
 
 struct vnet_config {
 	uint8_t *ram; /* the guest's RAM in our space */

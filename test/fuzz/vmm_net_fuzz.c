@@ -121,7 +121,7 @@ static void handshake(unsigned sizes)
 	static const uint32_t regs[][2] = {
 		{ PV_VMMIO_STATUS, 3 }, { PV_VMMIO_DRIVER_FEATURES_SEL, 1 },
 		{ PV_VMMIO_DRIVER_FEATURES, 1 }, { PV_VMMIO_DRIVER_FEATURES_SEL, 0 },
-		{ PV_VMMIO_DRIVER_FEATURES, (uint32_t)VIRTIO_NET_F_MAC }, { PV_VMMIO_STATUS, 0xb },
+		{ PV_VMMIO_DRIVER_FEATURES, (uint32_t)PV_VIRTIO_NET_F_MAC }, { PV_VMMIO_STATUS, 0xb },
 	};
 
 	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)

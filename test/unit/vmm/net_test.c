@@ -73,7 +73,7 @@ static void handshake(void)
 	wr(PV_VMMIO_DRIVER_FEATURES_SEL, 1);
 	wr(PV_VMMIO_DRIVER_FEATURES, 1);
 	wr(PV_VMMIO_DRIVER_FEATURES_SEL, 0);
-	wr(PV_VMMIO_DRIVER_FEATURES, (uint32_t)VIRTIO_NET_F_MAC);
+	wr(PV_VMMIO_DRIVER_FEATURES, (uint32_t)PV_VIRTIO_NET_F_MAC);
 	wr(PV_VMMIO_STATUS, 0xb);
 	for (unsigned q = 0; q < 2; q++) {
 		wr(PV_VMMIO_QUEUE_SEL, q);
@@ -172,7 +172,7 @@ static struct pv_virtq_used_elem used(unsigned q, uint16_t i)
 static void frame_at(uint64_t hdr_off, uint64_t off, uint32_t len, uint8_t seed, uint8_t flags,
 		     uint8_t gso)
 {
-	struct virtio_net_hdr h = { .flags = flags, .gso_type = gso };
+	struct pv_virtio_net_hdr h = { .flags = flags, .gso_type = gso };
 
 	memcpy(ram + hdr_off, &h, sizeof(h));
 	for (uint32_t i = 0; i < len; i++)
@@ -216,7 +216,7 @@ static void test_config(void **state)
 	(void)state;
 	assert_int_equal(rd(PV_VMMIO_DEVICE_ID), VNET_DEVICE_ID);
 	wr(PV_VMMIO_DEVICE_FEATURES_SEL, 0);
-	assert_int_equal(rd(PV_VMMIO_DEVICE_FEATURES), (uint32_t)VIRTIO_NET_F_MAC);
+	assert_int_equal(rd(PV_VMMIO_DEVICE_FEATURES), (uint32_t)PV_VIRTIO_NET_F_MAC);
 	wr(PV_VMMIO_DEVICE_FEATURES_SEL, 1);
 	assert_int_equal(rd(PV_VMMIO_DEVICE_FEATURES), 1); /* VERSION_1 only */
 	for (unsigned i = 0; i < 6; i++) {
@@ -300,7 +300,7 @@ static void test_tx_chain_spans(void **state)
 			    { BUF + 0x3000, 100, false }, { BUF + 0x5000, 1409, false } };
 	/* ...and another with the header split across descriptors. */
 	struct buf c[2] = { { BUF + 0x8000, 4, false }, { BUF + 0x9000, 8 + 64, false } };
-	struct virtio_net_hdr h = { 0 };
+	struct pv_virtio_net_hdr h = { 0 };
 	struct moat_net_frame f;
 
 	(void)state;
@@ -377,7 +377,7 @@ static void test_rx_multi(void **state)
 {
 	struct buf b[3] = { { BUF, 8, true }, { BUF + 0x1000, 500, true },
 			    { BUF + 0x3000, 1100, true } };
-	struct virtio_net_hdr h;
+	struct pv_virtio_net_hdr h;
 	uint16_t head;
 
 	(void)state;
@@ -396,7 +396,7 @@ static void test_rx_multi(void **state)
 	memcpy(&h, ram + BUF, 8);
 	memcpy((uint8_t *)&h + 8, ram + BUF + 0x1000, 4);
 	assert_int_equal(h.flags, 0);
-	assert_int_equal(h.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+	assert_int_equal(h.gso_type, PV_VIRTIO_NET_HDR_GSO_NONE);
 	assert_int_equal(h.hdr_len | h.gso_size | h.csum_start | h.csum_offset, 0);
 	assert_int_equal(h.num_buffers, 1);
 	check_pattern(ram + BUF + 0x1000 + 4, 496, 3);

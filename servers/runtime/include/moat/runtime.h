@@ -74,6 +74,12 @@ extern struct moat_ipc_buffer *moat_ipc_buffer;
 enum moat_error moat_invoke(moat_cptr_t cap, moat_word_t label, unsigned n,
 			    const moat_word_t *args, unsigned ncaps, moat_word_t *out);
 
+/*
+ * Channel `channel`'s shared memory when it has at least `min_bytes` and a
+ * signal to the peer (its slot in *signal); NULL if not.
+ */
+uint8_t *moat_channel_shared(unsigned channel, uint64_t min_bytes, moat_cptr_t *signal);
+
 void moat_signal(moat_cptr_t ntfn);
 moat_word_t moat_wait(moat_cptr_t ntfn);
 moat_word_t moat_poll(moat_cptr_t ntfn);
