@@ -26,14 +26,7 @@ static void needs_reset(struct vblk *b, const char *why, int64_t err)
 	if (!b->broken)
 		note(b, why, (uint64_t)err);
 	b->broken = true;
-	b->mmio.status |= PV_VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-	vmmio_interrupt(&b->mmio, PV_VMMIO_INT_CONFIG);
-}
-
-static bool same_queue(const struct vmmio_queue *a, const struct vmmio_queue *b)
-{
-	return a->num == b->num && a->desc == b->desc && a->driver == b->driver &&
-	       a->device == b->device;
+	vmmio_needs_reset(&b->mmio);
 }
 
 /* The guest's queue, set up once after DRIVER_OK; false while it cannot be served. */
@@ -46,7 +39,7 @@ static bool queue_live(struct vblk *b)
 	if (b->broken || !q)
 		return false;
 	if (b->vq_ready) {
-		if (same_queue(q, &b->live))
+		if (vmmio_queue_same(q, &b->live))
 			return true;
 		needs_reset(b, "the queue was moved while in use", 0);
 		return false;

@@ -27,14 +27,7 @@ static void needs_reset(struct vnet *n, const char *why, int64_t err)
 	if (!n->broken)
 		note(n, why, (uint64_t)err);
 	n->broken = true;
-	n->mmio.status |= PV_VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-	vmmio_interrupt(&n->mmio, PV_VMMIO_INT_CONFIG);
-}
-
-static bool same_queue(const struct vmmio_queue *a, const struct vmmio_queue *b)
-{
-	return a->num == b->num && a->desc == b->desc && a->driver == b->driver &&
-	       a->device == b->device;
+	vmmio_needs_reset(&n->mmio);
 }
 
 /* Queue i, set up once after DRIVER_OK; NULL while it cannot be served. */
@@ -48,7 +41,7 @@ static struct pv_vq_dev *queue_live(struct vnet *n, unsigned i)
 	if (n->broken || !q)
 		return NULL;
 	if (s->ready) {
-		if (same_queue(q, &s->live))
+		if (vmmio_queue_same(q, &s->live))
 			return &s->vq;
 		needs_reset(n, "a queue was moved while in use", i);
 		return NULL;

@@ -25,14 +25,7 @@ static void needs_reset(struct vcon *c, const char *why, int64_t err)
 	if (!c->broken)
 		note(c, why, (uint64_t)err);
 	c->broken = true;
-	c->mmio.status |= PV_VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-	vmmio_interrupt(&c->mmio, PV_VMMIO_INT_CONFIG);
-}
-
-static bool same_queue(const struct vmmio_queue *a, const struct vmmio_queue *b)
-{
-	return a->num == b->num && a->desc == b->desc && a->driver == b->driver &&
-	       a->device == b->device;
+	vmmio_needs_reset(&c->mmio);
 }
 
 /* Queue i, set up once after DRIVER_OK; NULL while it cannot be served. */
@@ -46,7 +39,7 @@ static struct pv_vq_dev *queue_live(struct vcon *c, unsigned i)
 	if (c->broken || !q)
 		return NULL;
 	if (s->ready) {
-		if (same_queue(q, &s->live))
+		if (vmmio_queue_same(q, &s->live))
 			return &s->vq;
 		needs_reset(c, "a queue was moved while in use", i);
 		return NULL;

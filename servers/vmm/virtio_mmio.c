@@ -204,6 +204,18 @@ bool vmmio_irq_level(const struct vmmio *m)
 	return m->interrupt_status != 0;
 }
 
+void vmmio_needs_reset(struct vmmio *m)
+{
+	m->status |= PV_VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+	vmmio_interrupt(m, PV_VMMIO_INT_CONFIG);
+}
+
+bool vmmio_queue_same(const struct vmmio_queue *a, const struct vmmio_queue *b)
+{
+	return a->num == b->num && a->desc == b->desc && a->driver == b->driver &&
+	       a->device == b->device;
+}
+
 const struct vmmio_queue *vmmio_queue(const struct vmmio *m, unsigned q)
 {
 	return q < m->queues && m->q[q].ready && (m->status & PV_VIRTIO_STATUS_DRIVER_OK) ? &m->q[q]

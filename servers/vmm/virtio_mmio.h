@@ -74,6 +74,12 @@ void vmmio_interrupt(struct vmmio *m, uint32_t causes);
 /* The interrupt line: some cause not yet acknowledged. */
 bool vmmio_irq_level(const struct vmmio *m);
 
+/* The device's queues cannot go on: DEVICE_NEEDS_RESET, and the guest told (config interrupt). */
+void vmmio_needs_reset(struct vmmio *m);
+
+/* Whether two setups of a queue are the same: one moved while in use is not. */
+bool vmmio_queue_same(const struct vmmio_queue *a, const struct vmmio_queue *b);
+
 /* Queue `q` if the guest has made it ready and the device is running, else NULL. */
 const struct vmmio_queue *vmmio_queue(const struct vmmio *m, unsigned q);
 
