@@ -42,7 +42,8 @@ void pv_print(const char *fmt, ...)
 	va_end(ap);
 	if (n >= sizeof(buf))
 		n = sizeof(buf) - 1;
-	pv_hypercall(MOAT_HVC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, n, 0);
+	if (!pv_console_write(buf, n))
+		pv_hypercall(MOAT_HVC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, n, 0);
 }
 
 static unsigned failures;
@@ -211,10 +212,10 @@ static uint32_t be32(const uint8_t *p)
 }
 
 /*
- * The digit after `key` (e.g. "pv.mode=") in the device tree at `dtb`
- * (its VMM's, searched within the header's size and 64 KiB), or 0.
+ * The decimal number after `key` (e.g. "pv.mode=") in the device tree at
+ * `dtb` (its VMM's, searched within the header's size and 64 KiB), or 0.
  */
-static uint64_t devtree_digit(const uint8_t *dtb, const char *key)
+static uint64_t devtree_number(const uint8_t *dtb, const char *key)
 {
 	uint32_t size;
 
@@ -223,13 +224,15 @@ static uint64_t devtree_digit(const uint8_t *dtb, const char *key)
 	size = be32(dtb + 4) < 0x10000 ? be32(dtb + 4) : 0x10000;
 	for (uint32_t i = 0; i < size; i++) {
 		uint32_t k = 0;
+		uint64_t v = 0;
 
 		while (key[k] && i + k < size && dtb[i + k] == (uint8_t)key[k])
 			k++;
-		if (!key[k])
-			return i + k < size && dtb[i + k] >= '0' && dtb[i + k] <= '9'
-				       ? (uint64_t)(dtb[i + k] - '0')
-				       : 0;
+		if (key[k])
+			continue;
+		for (i += k; i < size && dtb[i] >= '0' && dtb[i] <= '9' && v < 1000000; i++)
+			v = v * 10 + (dtb[i] - '0');
+		return v;
 	}
 	return 0;
 }
@@ -310,8 +313,8 @@ void pv_main(uint64_t mode)
 	if (mode >= PV_RAM_IPA) {
 		const uint8_t *dtb = (const uint8_t *)(uintptr_t)mode;
 
-		mode = devtree_digit(dtb, "pv.mode=");
-		seed = devtree_digit(dtb, "pv.seed=");
+		mode = devtree_number(dtb, "pv.mode=");
+		seed = devtree_number(dtb, "pv.seed=");
 	}
 	pv_print("pv: Moat PV guest at EL1, mode %lu\n", mode);
 	if (mode == PV_MODE_TEST)
@@ -326,4 +329,10 @@ void pv_main(uint64_t mode)
 		switch_mode(mode == PV_MODE_SWITCH_FP);
 	else if (mode == PV_MODE_SMP)
 		smp_mode();
+	else if (mode == PV_MODE_BLK)
+		pv_blk_mode();
+	else if (mode == PV_MODE_HOSTILE)
+		pv_hostile_mode();
+	else if (mode == PV_MODE_NET)
+		pv_net_mode();
 }

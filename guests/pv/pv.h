@@ -7,7 +7,8 @@
  * masks its interrupts and spins for ever, reporting its progress, to show
  * that its budget bounds what it takes from others; PV_MODE_FP checks that
  * its FP/SIMD registers survive switches to other guests; PV_MODE_SMP
- * starts and stops its second vCPU by PSCI, with bad requests too. Booted by
+ * starts and stops its second vCPU by PSCI, with bad requests too;
+ * PV_MODE_BLK and PV_MODE_HOSTILE use its disk by PV I/O (io.c). Booted by
  * servers/vmm, x0 is its device tree instead, whose bootargs say
  * `pv.mode=<n>` (and `pv.seed=<n>` for the FP pattern).
  */
@@ -28,6 +29,36 @@
 #define PV_SWITCH_ROUNDS 200u
 #define PV_REPORT_SWITCH 0xc600ff20ul /* to its VMM: smallest sample, sum */
 #define PV_MODE_SMP 7 /* a guest of two vCPUs under servers/vmm */
+#define PV_MODE_BLK 8	  /* io.c: an honest client of its disk, by PV I/O */
+#define PV_MODE_HOSTILE 9 /* io.c: a hostile frontend of its disk */
+#define PV_MODE_NET 10	  /* net.c: frames with another PV guest through the switch */
+
+/* io.c's shared clock: the window of attacks, and its slots (odd ones attacked). */
+#define PV_IO_WINDOW_START_MS 1500ul
+#define PV_IO_WINDOW_END_MS 5500ul
+#define PV_IO_SLOT_MS 100ul
+
+void pv_blk_mode(void);
+void pv_net_mode(void);
+
+/*
+ * io.c, for the PV I/O modes (io.c, net.c): their memory, from 1 MiB into
+ * RAM (past the image: other modes run in far less RAM), the counter, the
+ * GIC's virtual CPU interface, the calls, and the console.
+ */
+#define PV_IO_AREA (PV_RAM_IPA + 0x100000ul)
+uint64_t pv_now(void);
+uint64_t pv_ms(uint64_t n);			   /* counter ticks */
+void pv_irq_init(void);				   /* every priority, group 1 on */
+void pv_irq_wait(void);				   /* until an interrupt is pending: taken, ended */
+void pv_wait_until(uint64_t t);			   /* the same, or until the counter reaches t */
+uint64_t pv_io_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3); /* x0 */
+void pv_check(const char *what, bool ok);	   /* printed; counted in pv_io_failures */
+extern unsigned pv_io_failures;
+bool pv_console_open(void); /* the VMM's virtio console for pv_print: whether it has one */
+/* Output through that console; false before it is open (or if it broke). */
+bool pv_console_write(const char *text, size_t n);
+void pv_hostile_mode(void);
 
 /* Where its RAM starts (pv.ld links it there). */
 #define PV_RAM_IPA 0x40000000ul

@@ -300,10 +300,10 @@ static void process(struct vblk *b)
 		if (n == 1) {
 			take(b, &ch);
 		} else if (pv_vq_dev_broken(&b->vq)) {
-			needs_reset(b, "the available ring is impossible", n);
+			needs_reset(b, pv_err_name(n), n); /* the available ring is impossible */
 		} else {
 			b->stats.bad_chains++;
-			note(b, "a bad descriptor chain", (uint64_t)(int64_t)n);
+			note(b, pv_err_name(n), ch.head); /* a bad descriptor chain */
 			answer(b, ch.head, 0, pv_gaddr(0), 0, 0);
 		}
 	}

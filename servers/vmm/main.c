@@ -290,13 +290,14 @@ static void deliver(void)
 	vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.uart_spi), pl011_irq_level(&vm.uart));
 	if (vm.disk)
 		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[0].spi),
-			       vblk_irq_level(&vm.blk));
+			       vblk_irq_level(&vm.blk) && !pvio_owns(&vm.pvio, 0));
 	if (vm.nic)
 		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[vm.net_slot].spi),
-			       vnet_irq_level(&vm.net));
+			       vnet_irq_level(&vm.net) && !pvio_owns(&vm.pvio, vm.net_slot));
 	if (vm.hvc)
 		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[vm.vcon_slot].spi),
-			       vcon_irq_level(&vm.vcon));
+			       vcon_irq_level(&vm.vcon) && !pvio_owns(&vm.pvio, vm.vcon_slot));
+	pvio_deliver(&vm.pvio);
 	while (vgic_next(&vm.gic, &irq)) {
 		moat_word_t args[3] = { irq.intid, irq.prio, irq.eoi ? MOAT_VIRQ_EOI : 0 };
 
@@ -373,33 +374,79 @@ static struct answer psci(const moat_word_t *x, enum outcome *out)
 	}
 }
 
+/* An access to the emulated device at `ipa`; false if there is none or it refuses. */
+static bool device_access(uint64_t ipa, unsigned size, bool write, uint64_t *v)
+{
+	const struct devtree_config *dt = &vm.dt;
+	bool ok = false;
+
+	if (ipa - dt->gicd_base < dt->gicd_size)
+		ok = vgic_dist_access(&vm.gic, ipa - dt->gicd_base, size, write, v);
+	else if (ipa - dt->gicr_base < dt->gicr_size)
+		ok = vgic_redist_access(&vm.gic, ipa - dt->gicr_base, size, write, v);
+	else if (ipa - dt->uart_base < dt->uart_size) {
+		ok = pl011_access(&vm.uart, ipa - dt->uart_base, size, write, v);
+		console_in(); /* a read may have made room */
+	} else if (vm.disk && ipa - dt->virtio[0].base < DEVTREE_VIRTIO_STRIDE)
+		ok = vblk_access(&vm.blk, ipa - dt->virtio[0].base, size, write, v);
+	else if (vm.nic && ipa - dt->virtio[vm.net_slot].base < DEVTREE_VIRTIO_STRIDE)
+		ok = vnet_access(&vm.net, ipa - dt->virtio[vm.net_slot].base, size, write, v);
+	else if (vm.hvc && ipa - dt->virtio[vm.vcon_slot].base < DEVTREE_VIRTIO_STRIDE) {
+		ok = vcon_access(&vm.vcon, ipa - dt->virtio[vm.vcon_slot].base, size, write, v);
+		console_in(); /* a reset or DRIVER_OK may have moved input between the consoles */
+	}
+	return ok;
+}
+
 /* MMIO: the device at the IPA, or an abort. MR0 the IPA, MR1 the access, MR2 a write's value. */
 static struct answer mmio(const moat_word_t *mr)
 {
-	uint64_t ipa = mr[0], v = mr[2];
-	unsigned size = MOAT_MMIO_SIZE(mr[1]);
-	bool write = mr[1] & MOAT_MMIO_WRITE, ok = false;
-	const struct devtree_config *dt = &vm.dt;
+	uint64_t v = mr[2];
+	bool write = mr[1] & MOAT_MMIO_WRITE;
 
-	if (ipa - dt->gicd_base < dt->gicd_size)
-		ok = vgic_dist_access(&vm.gic, ipa - dt->gicd_base, size, write, &v);
-	else if (ipa - dt->gicr_base < dt->gicr_size)
-		ok = vgic_redist_access(&vm.gic, ipa - dt->gicr_base, size, write, &v);
-	else if (ipa - dt->uart_base < dt->uart_size) {
-		ok = pl011_access(&vm.uart, ipa - dt->uart_base, size, write, &v);
-		console_in(); /* a read may have made room */
-	} else if (vm.disk && ipa - dt->virtio[0].base < DEVTREE_VIRTIO_STRIDE)
-		ok = vblk_access(&vm.blk, ipa - dt->virtio[0].base, size, write, &v);
-	else if (vm.nic && ipa - dt->virtio[vm.net_slot].base < DEVTREE_VIRTIO_STRIDE)
-		ok = vnet_access(&vm.net, ipa - dt->virtio[vm.net_slot].base, size, write, &v);
-	else if (vm.hvc && ipa - dt->virtio[vm.vcon_slot].base < DEVTREE_VIRTIO_STRIDE) {
-		ok = vcon_access(&vm.vcon, ipa - dt->virtio[vm.vcon_slot].base, size, write, &v);
-		console_in(); /* a reset or DRIVER_OK may have moved input between the consoles */
-	}
-	if (!ok)
+	if (!device_access(mr[0], MOAT_MMIO_SIZE(mr[1]), write, &v))
 		return inject_abort; /* outside RAM and every device, or a bad access */
 	deliver();
 	return write ? resume : value(v);
+}
+
+/* PV I/O (pvio.h): virtio device `dev`'s registers, as the guest's MMIO would reach them. */
+static bool pv_access(void *ctx, unsigned dev, uint64_t off, unsigned size, bool write,
+		      uint64_t *v)
+{
+	(void)ctx;
+	return off < DEVTREE_VIRTIO_STRIDE &&
+	       device_access(vm.dt.virtio[dev].base + off, size, write, v);
+}
+
+static void pv_inject(void *ctx, uint32_t intid)
+{
+	moat_word_t args[3] = { intid, VMM_PV_IRQ_PRIORITY, 0 };
+
+	(void)ctx;
+	moat_invoke(MOAT_VMM_SLOT_VCPU(0), MOAT_VCPU_INJECT_IRQ, 3, args, 0, NULL);
+}
+
+static void pv_start(void)
+{
+	static const struct pvio_ops ops = { pv_access, pv_inject, NULL };
+	uint32_t intid[MOAT_PVIO_DEVICES] = { 0 };
+	unsigned n = vm.disk + vm.nic + vm.hvc;
+
+	for (unsigned i = 0; i < n && i < MOAT_PVIO_DEVICES; i++)
+		intid[i] = VMM_SPI_INTID(vm.dt.virtio[i].spi);
+	pvio_init(&vm.pvio, &ops, n, intid);
+}
+
+/* A hypercall: PV I/O, else PSCI. */
+static struct answer hypercall(const moat_word_t *mr, enum outcome *out)
+{
+	uint64_t x[4] = { mr[0], mr[1], mr[2], mr[3] }, r[4];
+
+	if (!pvio_call(&vm.pvio, x, r))
+		return psci(mr, out);
+	deliver();
+	return (struct answer){ .length = 4, .mr = { r[0], r[1], r[2], r[3] } };
 }
 
 /* A trapped system register: ID registers as the kernel shows them, SGIs, the rest RAZ/WI. */
@@ -432,7 +479,7 @@ static struct answer exit_answer(unsigned self, moat_word_t label, const moat_wo
 {
 	switch (label) {
 	case MOAT_FAULT_GUEST_HVC:
-		return psci(mr, out);
+		return hypercall(mr, out);
 	case MOAT_FAULT_GUEST_MMIO:
 		return mmio(mr);
 	case MOAT_FAULT_GUEST_SYSREG:
@@ -504,6 +551,7 @@ static void serve(void)
 			const char *err;
 
 			disk_quiesce();
+			pvio_reset(&vm.pvio);
 			if (vm.nic)
 				vnet_reset(&vm.net); /* frames are copies: nothing to wait for */
 			if (vm.hvc)
@@ -560,6 +608,7 @@ int main(void *arg)
 			       vm.info->ram_size);
 	vm.dt.ram_base = vm.info->ram_ipa;
 	vm.dt.bootargs = vm.info->bootargs;
+	pv_start();
 	pl011_init(&vm.uart, console_out, &vm);
 	if ((err = vmm_boot(&vm))) {
 		moat_printf("vmm: guest '%s' not started: %s\n", vm.info->guest, err);

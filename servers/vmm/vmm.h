@@ -15,11 +15,13 @@
 #include "devtree.h"
 #include "net.h"
 #include "pl011.h"
+#include "pvio.h"
 #include "vcon.h"
 #include "vgic.h"
 
 /* SPIs are INTIDs from 32 (the device tree numbers them from 0). */
 #define VMM_SPI_INTID(spi) (32u + (spi))
+#define VMM_PV_IRQ_PRIORITY 0xa0u /* a PV guest's device interrupts, injected directly */
 
 struct vmm {
 	const struct moat_vmm_info *info;
@@ -41,6 +43,7 @@ struct vmm {
 	bool hvc;             /* a virtio console on `con`, the next virtio-mmio slot: */
 	unsigned vcon_slot;   /* its slot: after the disk and the NIC */
 	struct vcon vcon;
+	struct pvio pvio;     /* the PV guest's hypercall transport to those devices */
 	bool on[MOAT_VMM_MAX_VCPUS]; /* PSCI's view: the vCPU runs (or waits to) */
 	unsigned boots;
 };

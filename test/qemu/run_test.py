@@ -7,7 +7,9 @@ the serial output, in the order given. With --expect-exit stop, QEMU is
 stopped as soon as every expectation has matched (for images that never
 end by themselves). --send REGEX TEXT types TEXT (with Python escapes such
 as \\r or \\x01) on QEMU's serial input once REGEX has appeared in the
-output, each --send after the previous one; --forbid REGEX fails the run if
+output, each --send after the previous one; --expect-anywhere REGEX must
+appear somewhere, in any order (for lines of writers whose output reaches
+the console by different rings); --forbid REGEX fails the run if
 REGEX (multi-line) matches the output anywhere. On failure the whole serial
 log is printed.
 """
@@ -29,6 +31,8 @@ def parse_args():
     p.add_argument("--timeout", type=float, default=60)
     p.add_argument("--expect-exit", default="0", help="exit status, or 'stop'")
     p.add_argument("--expect", action="append", default=[], help="regex, in order")
+    p.add_argument("--expect-anywhere", action="append", default=[], metavar="REGEX",
+                   help="regex that must appear, in any order (lines of concurrent writers)")
     p.add_argument("--extra", action="append", default=[], help="extra QEMU argument")
     p.add_argument("--same", action="append", default=[], metavar="REGEX",
                    help="a regex with one group: every match's group must be the same value")
@@ -73,6 +77,22 @@ class Matcher:
         return [p.pattern for p in self.patterns[self.next:]]
 
 
+class AnyMatcher:
+    """Expectations each of which must appear somewhere, in any order."""
+
+    def __init__(self, patterns):
+        self.left = [re.compile(p) for p in patterns]
+
+    def feed(self, text):
+        self.left = [p for p in self.left if not p.search(text)]
+
+    def done(self):
+        return not self.left
+
+    def missing(self):
+        return [p.pattern for p in self.left]
+
+
 class Sender:
     """Types each text on QEMU's input once its regex has appeared, in order."""
 
@@ -113,6 +133,7 @@ def run(args):
     sel.register(proc.stdout, selectors.EVENT_READ)
     out = bytearray()
     matcher = Matcher(args.expect)
+    anywhere = AnyMatcher(args.expect_anywhere)
     deadline = time.monotonic() + args.timeout
     stopped = timed_out = False
     while True:
@@ -129,8 +150,10 @@ def run(args):
             break
         out += chunk
         matcher.feed(out.decode("utf-8", "replace"))
+        anywhere.feed(out.decode("utf-8", "replace"))
         sender.feed(out.decode("utf-8", "replace"))
-        if args.expect_exit == "stop" and matcher.done() and not sender.pairs:
+        if args.expect_exit == "stop" and matcher.done() and anywhere.done() and \
+                not sender.pairs:
             stopped = True
             break
     if proc.poll() is None:
@@ -156,6 +179,9 @@ def run(args):
     if not matcher.done():
         return False, "missing from the serial output (in order):\n  " + \
             "\n  ".join(matcher.missing()), text
+    if not anywhere.done():
+        return False, "missing from the serial output:\n  " + \
+            "\n  ".join(anywhere.missing()), text
     for pattern in args.forbid:
         m = re.search(pattern, text, re.MULTILINE)
         if m:

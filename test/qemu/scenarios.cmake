@@ -457,3 +457,69 @@ moat_qemu_test(net_nic
            "virtio_net: a frame of 13 bytes from the switch dropped"
            "net_nic: 0 check\\(s\\) failed"
     FORBID "WRONG")
+
+# PV I/O (docs/io.md, "PV guests"): two PV guests with a virtual disk each,
+# their queues in their own RAM, set up and notified by hypercall. The
+# victim checks its disk's contents, writes, flushes, and reads on from
+# 1.5 s to 5.5 s of the counter; the hostile guest, below it, sends every
+# kind of bad chain, an index jump and notification floods, each of which
+# must be refused (and logged by its VMM) with its queue working after,
+# then repeats them in every odd 100 ms slot of that window. The victim must
+# read at least 90% as much in the attacked slots as in the quiet ones;
+# pv_io_test.py then finds only the victim's write changed on the disk.
+moat_qemu_test(pv_blk
+    SYSTEM pvio/system.cmake
+    RUNNER pvio/pv_io_test.py
+    TIMEOUT 90
+    EXPECT_EXIT stop
+    EXPECT "blk: 'victim' gets sectors 2048-10239 of 'disk'"
+           "blk: 'hostile' gets sectors 12288-20479 of 'disk'"
+    ANYWHERE "\\[victim\\] pv: its output through a virtio console: ok"
+           "\\[hostile\\] pv: its output through a virtio console: ok"
+           "pv: bad calls refused: ok"
+           "pv: an honest read: ok"
+           "vmm: guest 'hostile': disk: bad length"
+           "pv: hostile: a descriptor of length 0 refused: ok"
+           "vmm: guest 'hostile': disk: chain longer than queue \\(loop\\)"
+           "pv: hostile: a chain that loops refused: ok"
+           "vmm: guest 'hostile': disk: address outside shared windows[\\s\\S]*vmm: guest 'hostile': disk: address outside shared windows"
+           "pv: hostile: a header outside RAM refused: ok"
+           "pv: hostile: a buffer past the end of RAM refused: ok"
+           "vmm: guest 'hostile': disk: next index out of range"
+           "pv: hostile: a next index beyond the table refused: ok"
+           "vmm: guest 'hostile': disk: data not whole sectors, or too long"
+           "pv: hostile: a request of 1 MiB refused: ok"
+           "vmm: guest 'hostile': disk: sectors beyond the disk \\(0x1fff\\)"
+           "pv: hostile: a read past its disk refused: ok"
+           "vmm: guest 'hostile': disk: peer index out of range"
+           "pv: an index jump breaks the queue, a reset mends it: ok"
+           "pv: a flood of notifications changes nothing: ok"
+           "\\[victim\\] pv: under attack, at least 90% of the undisturbed throughput: ok"
+           "\\[victim\\] pv: blk mode: 0 failure\\(s\\)"
+           "\\[hostile\\] pv: hostile mode: 0 failure\\(s\\)"
+    FORBID "WRONG")
+
+# PV I/O's network frontend (docs/io.md, "PV guests"): two PV guests on
+# the switch, whose uplink is QEMU's user network through the NIC driver.
+# alpha sends 64 frames to beta and checks each echo, resolves QEMU's
+# gateway by ARP through the uplink, then sends a frame with beta's MAC as
+# its source (the switch drops and counts it; beta must never see it) and
+# frames of 10 and 1600 bytes (its VMM refuses them), and an echo must
+# still come back after them. Both print through their virtio consoles.
+moat_qemu_test(pv_net
+    SYSTEM pvio/net_system.cmake
+    QEMU_ARGS -netdev user,id=n0 -device virtio-net-device,netdev=n0
+              -global virtio-mmio.force-legacy=false
+    TIMEOUT 60
+    EXPECT_EXIT stop
+    EXPECT "net: uplink 'nic', 2 guest port\\(s\\)"
+    ANYWHERE "\\[alpha\\] pv: net: MAC 02:4d:4f:00:00:01"
+           "\\[alpha\\] pv: net: 64 of 64 echoes right"
+           "\\[alpha\\] pv: net: ARP: 10.0.2.2 is at 52:55:0a:00:02:02"
+           "net: port 'alpha': 1 frame\\(s\\) with a spoofed source dropped"
+           "vmm: guest 'alpha': network: a transmitted frame too short or too long[\\s\\S]*vmm: guest 'alpha': network: a transmitted frame too short or too long"
+           "\\[alpha\\] pv: an echo after them: ok"
+           "\\[beta\\] pv: net: echoed [0-9]+ frame\\(s\\), 0 with its own MAC as the source"
+           "\\[beta\\] pv: net mode: 0 failure\\(s\\)"
+           "\\[alpha\\] pv: net mode: 0 failure\\(s\\)"
+    FORBID "WRONG")

@@ -2,7 +2,7 @@
 # ctest test (label `qemu`) that boots its image under QEMU and checks the
 # exit status (semihosting) and the serial output.
 function(moat_qemu_test name)
-  cmake_parse_arguments(ARG "SERIAL" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM;KERNEL;RUNNER" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT;SEND;FORBID"
+  cmake_parse_arguments(ARG "SERIAL" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM;KERNEL;RUNNER" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT;ANYWHERE;SEND;FORBID"
                         ${ARGN})
   if(NOT ARG_IMAGE)
     set(ARG_IMAGE test/qemu/qemu_${name}.img)
@@ -38,6 +38,10 @@ function(moat_qemu_test name)
       list(APPEND expects --send "${regex}" "${text}")
     endforeach()
   endif()
+  # ANYWHERE: regexes that must appear in any order (writers on different rings).
+  foreach(e IN LISTS ARG_ANYWHERE)
+    list(APPEND expects --expect-anywhere "${e}")
+  endforeach()
   foreach(f IN LISTS ARG_FORBID)
     list(APPEND expects --forbid "${f}")
   endforeach()
