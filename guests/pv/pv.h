@@ -35,7 +35,7 @@
 
 /* io.c's shared clock: the window of attacks, and its slots (odd ones attacked). */
 #define PV_IO_WINDOW_START_MS 1500ul
-#define PV_IO_WINDOW_END_MS 5500ul
+#define PV_IO_WINDOW_END_MS 7500ul
 #define PV_IO_SLOT_MS 100ul
 
 void pv_blk_mode(void);

@@ -461,13 +461,14 @@ moat_qemu_test(net_nic
 # PV I/O (docs/io.md, "PV guests"): two PV guests with a virtual disk each,
 # their queues in their own RAM, set up and notified by hypercall. The
 # victim checks its disk's contents, writes, flushes, and reads on from
-# 1.5 s to 5.5 s of the counter; the hostile guest, below it, sends every
+# 1.5 s to 7.5 s of the counter; the hostile guest, below it, sends every
 # kind of bad chain, an index jump and notification floods, each of which
 # must be refused (and logged by its VMM) with its queue working after,
 # then repeats them in every odd 100 ms slot of that window. The victim must
 # read at least 90% as much in the attacked slots as in the quiet ones;
 # pv_io_test.py then finds only the victim's write changed on the disk.
-moat_qemu_test(pv_blk
+# It compares shares of wall-clock time, so nothing else runs beside it.
+moat_qemu_test(pv_blk SERIAL
     SYSTEM pvio/system.cmake
     RUNNER pvio/pv_io_test.py
     TIMEOUT 90
