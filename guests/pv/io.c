@@ -29,7 +29,7 @@
 #define SECTOR 512u
 #define STATUS_UNSET 0xffu
 
-#define QUEUE 64u	   /* the honest guest's queue */
+#define QUEUE 128u	   /* the honest guest's queue: 32 requests of 3 descriptors fit */
 #define DEPTH 8u	   /* its requests in flight */
 #define CHUNK 0x10000u	   /* bytes per read */
 #define RAW 16u		   /* the hostile guest's queue */
@@ -37,6 +37,11 @@
 #define VIRTIO_ID_CONSOLE 3u
 #define FLOOD 2000u	   /* notifications without anything new, per flood */
 #define RAM_BYTES 0x800000ul /* both guests' MEMORY (test/qemu/pvio/system.cmake) */
+#define BENCH_QD 32u		/* requests in flight, at most (the QD32 benchmark) */
+#define BENCH_CHUNK 0x20000u	/* as virtio_blk_bench's own: 8 requests of 128 KiB */
+#define BENCH_DEPTH 8u
+#define BENCH_BYTES (32u << 20)
+#define BENCH_FIRST 2048u /* its sector 2048: where virtio_blk_bench watches (FIRST 2048) */
 
 /*
  * The queues and data buffers, at 1 MiB into RAM, past the image: the
@@ -50,6 +55,7 @@
 #define con_area ((uint8_t *)(IO_AREA + 0x2000))	 /* 4 KiB: the console's transmitq */
 #define con_rx_area ((uint8_t *)(IO_AREA + 0x3000)) /* 4 KiB: its receiveq, never filled */
 #define con_buf ((char(*)[MOAT_HVC_CONSOLE_MAX])(IO_AREA + 0x4000)) /* CON_QUEUE lines */
+#define bench_data ((uint8_t *)(IO_AREA + 0x300000)) /* 1 MiB */
 _Static_assert(MOAT_PVIO_QUEUE_BYTES(QUEUE) <= 0x1000 && MOAT_PVIO_QUEUE_BYTES(RAW) <= 0x1000,
 	       "each queue in its page");
 
@@ -228,7 +234,7 @@ bool pv_console_write(const char *text, size_t n)
 /* ---- The honest client ---- */
 
 static struct pv_vq_drv_slot slots[QUEUE];
-static struct req reqs[DEPTH] __attribute__((aligned(16)));
+static struct req reqs[BENCH_QD] __attribute__((aligned(16)));
 static struct pv_vq_drv vq;
 static const struct pv_vq_drv_config vq_config = {
 	.size = QUEUE,
@@ -239,11 +245,18 @@ static const struct pv_vq_drv_config vq_config = {
 	.slots = slots,
 };
 
-static bool submit(unsigned k, uint32_t type, uint64_t sector, uint32_t len)
+static void kick(void)
+{
+	if (pv_vq_drv_kick_needed(&vq))
+		pv_io_call(MOAT_PVIO_NOTIFY, DISK, 0, 0);
+}
+
+/* Request k (its header and status) for `len` bytes at `buf`, made available; not kicked. */
+static bool add_at(unsigned k, uint32_t type, uint64_t sector, uint8_t *buf, uint32_t len)
 {
 	struct pv_sg sg[3] = {
 		{ .addr = pv_gaddr((uintptr_t)&reqs[k].hdr), .len = sizeof(struct blk_hdr) },
-		{ .addr = pv_gaddr((uintptr_t)data[k]), .len = len },
+		{ .addr = pv_gaddr((uintptr_t)buf), .len = len },
 		{ .addr = pv_gaddr((uintptr_t)&reqs[k].status), .len = 1 },
 	};
 	bool read = type == VIRTIO_BLK_T_IN;
@@ -257,13 +270,22 @@ static bool submit(unsigned k, uint32_t type, uint64_t sector, uint32_t len)
 	} else if (pv_vq_drv_add(&vq, sg, read ? 1 : 2, read ? 2 : 1, k) < 0) {
 		return false;
 	}
-	if (pv_vq_drv_kick_needed(&vq))
-		pv_io_call(MOAT_PVIO_NOTIFY, DISK, 0, 0);
 	return true;
 }
 
-/* The next completed request (its index), waiting for it; -1 if the queue broke. */
-static int reap(void)
+static bool submit(unsigned k, uint32_t type, uint64_t sector, uint32_t len)
+{
+	if (!add_at(k, type, sector, data[k], len))
+		return false;
+	kick();
+	return true;
+}
+
+/*
+ * The next completed request (its index), waiting for it; -1 if the queue
+ * broke. Waiting, it asks to be interrupted only once `batch` have completed.
+ */
+static int reap_batch(uint16_t batch)
 {
 	uint64_t token;
 	uint32_t len;
@@ -271,12 +293,17 @@ static int reap(void)
 
 	for (;;) {
 		if ((n = pv_vq_drv_get_used(&vq, &token, &len)) == 1)
-			return token < DEPTH ? (int)token : -1;
+			return token < BENCH_QD ? (int)token : -1;
 		if (n < 0)
 			return -1;
-		if (pv_vq_drv_prepare_wait(&vq))
+		if (pv_vq_drv_prepare_wait_for(&vq, batch))
 			pv_irq_wait();
 	}
+}
+
+static int reap(void)
+{
+	return reap_batch(1);
 }
 
 /* One request, waited for: its status byte. */
@@ -364,6 +391,73 @@ void pv_blk_mode(void)
 	pv_check("every sector read is its own disk's", wrong == 0);
 	pv_check("under attack, at least 90% of the undisturbed throughput", percent >= 90);
 	pv_print("pv: blk mode: %u failure(s)\n", pv_io_failures);
+}
+
+/* ---- The benchmarks (./moat bench, guests/linux/blk_bench.py --pv) ---- */
+
+/*
+ * `bytes` of `type` from sector `first`, in requests of `chunk` bytes,
+ * `depth` in flight (buffers at bench_data). It waits for `batch`
+ * completions at a time (at most `depth`), takes every one there is, and
+ * makes as many new requests available before it decides on one kick.
+ * False on an error.
+ */
+static bool stream(uint32_t type, uint64_t first, uint64_t bytes, uint32_t chunk, unsigned depth,
+		   uint16_t batch)
+{
+	uint64_t n = bytes / chunk, queued = 0, done = 0, token;
+	uint32_t len;
+	int got;
+
+	for (unsigned k = 0; k < depth && queued < n; k++, queued++)
+		if (!add_at(k, type, first + queued * (chunk / SECTOR), bench_data + k * chunk, chunk))
+			return false;
+	kick();
+	while (done < n) {
+		uint64_t in_flight = queued - done;
+
+		got = reap_batch((uint16_t)(in_flight < batch ? in_flight : batch));
+		do {
+			if (got < 0 || reqs[got].status != 0)
+				return false;
+			done++;
+			if (queued < n &&
+			    !add_at((unsigned)got, type, first + queued++ * (chunk / SECTOR),
+				    bench_data + (unsigned)got * chunk, chunk))
+				return false;
+		} while ((got = pv_vq_drv_get_used(&vq, &token, &len)) == 1 &&
+			 (got = token < BENCH_QD ? (int)token : -1) >= 0);
+		if (got < 0)
+			return false;
+		kick();
+	}
+	return true;
+}
+
+void pv_blk_bench_mode(bool qd32)
+{
+	uint64_t status, sectors = disk_info(&status);
+
+	pv_irq_init();
+	pv_check("its output through a virtio console", pv_console_open());
+	pv_check("a virtio disk big enough", sectors >= BENCH_FIRST + BENCH_BYTES / SECTOR);
+	pv_check("its queue set up by hypercall",
+		 pv_vq_drv_init(&vq, &vq_config) == PV_OK && disk_open(queue_area, QUEUE));
+	if (pv_io_failures)
+		return;
+	if (qd32) {
+		/* 32 reads of 4 KiB in flight, 8192 in all, interrupts 16 completions at a time. */
+		pv_check("8192 reads of 4 KiB, 32 in flight",
+			 stream(VIRTIO_BLK_T_IN, BENCH_FIRST, 8192ull * 4096, 4096, BENCH_QD, 16));
+	} else {
+		/* As the driver's own: 8 requests of 128 KiB in flight. */
+		pv_check("a read of 32 MiB", stream(VIRTIO_BLK_T_IN, BENCH_FIRST, BENCH_BYTES,
+						    BENCH_CHUNK, BENCH_DEPTH, 1));
+		pv_check("a write of 32 MiB", stream(VIRTIO_BLK_T_OUT, BENCH_FIRST, BENCH_BYTES,
+						     BENCH_CHUNK, BENCH_DEPTH, 1) &&
+						      one(VIRTIO_BLK_T_FLUSH, 0, 0) == 0);
+	}
+	pv_print("pv: blk bench mode: %u failure(s)\n", pv_io_failures);
 }
 
 /* ---- The hostile frontend ---- */

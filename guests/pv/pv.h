@@ -32,6 +32,8 @@
 #define PV_MODE_BLK 8	  /* io.c: an honest client of its disk, by PV I/O */
 #define PV_MODE_HOSTILE 9 /* io.c: a hostile frontend of its disk */
 #define PV_MODE_NET 10	  /* net.c: frames with another PV guest through the switch */
+#define PV_MODE_BLK_BENCH 11 /* io.c: 32 MiB read and written, for blk_pv_vs_direct */
+#define PV_MODE_BLK_QD32 12  /* io.c: 8192 reads of 4 KiB, 32 in flight */
 
 /* io.c's shared clock: the window of attacks, and its slots (odd ones attacked). */
 #define PV_IO_WINDOW_START_MS 1500ul
@@ -40,6 +42,7 @@
 
 void pv_blk_mode(void);
 void pv_net_mode(void);
+void pv_blk_bench_mode(bool qd32);
 
 /*
  * io.c, for the PV I/O modes (io.c, net.c): their memory, from 1 MiB into

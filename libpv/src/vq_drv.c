@@ -262,12 +262,17 @@ void pv_vq_drv_disable_cb(struct pv_vq_drv *vq)
 		pv_store_relaxed16(&vq->avail->flags, PV_VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
 
-bool pv_vq_drv_prepare_wait(struct pv_vq_drv *vq)
+bool pv_vq_drv_prepare_wait_for(struct pv_vq_drv *vq, uint16_t n)
 {
-	if (vq->broken || vq->last_used != vq->used_seen)
+	uint16_t unseen = (uint16_t)(vq->used_seen - vq->last_used);
+
+	if (!vq->event_idx || n == 0)
+		n = 1; /* without an event index, any used chain interrupts */
+	if (vq->broken || unseen >= n)
 		return false;
 	if (vq->event_idx)
-		pv_store_relaxed16(pv_virtq_used_event(vq->avail, vq->size), vq->last_used);
+		pv_store_relaxed16(pv_virtq_used_event(vq->avail, vq->size),
+				   (uint16_t)(vq->last_used + n - 1));
 	else
 		pv_store_relaxed16(&vq->avail->flags, 0);
 	/* Full fence: the event (or cleared flag) is visible before we read
@@ -276,5 +281,11 @@ bool pv_vq_drv_prepare_wait(struct pv_vq_drv *vq)
 	pv_fence_full();
 	if (used_refresh(vq) != PV_OK)
 		return false;
-	return vq->last_used == vq->used_seen;
+	/* Fewer than n since: the device has not passed the event yet, so it will interrupt. */
+	return (uint16_t)(vq->used_seen - vq->last_used) < n;
+}
+
+bool pv_vq_drv_prepare_wait(struct pv_vq_drv *vq)
+{
+	return pv_vq_drv_prepare_wait_for(vq, 1);
 }

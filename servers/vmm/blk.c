@@ -274,12 +274,16 @@ static bool room(struct vblk *b)
 	return !pv_ring_producer_prepare_wait(&b->req) && pv_ring_producer_space(&b->req);
 }
 
-/* Takes chains while there is room; kicks the backend, interrupts the guest as needed. */
-static void process(struct vblk *b)
+/*
+ * Takes chains while there is room; kicks the backend, interrupts the
+ * guest as needed. Returns how many chains it took.
+ */
+static unsigned process(struct vblk *b)
 {
 	struct pv_vq_seg segs[VBLK_CHAIN_SEGS];
 	struct pv_vq_chain ch = { .seg = segs, .max_seg = VBLK_CHAIN_SEGS };
 	uint64_t before = b->stats.requests;
+	unsigned taken = 0;
 	int n;
 
 	while (queue_live(b) && room(b)) {
@@ -297,6 +301,7 @@ static void process(struct vblk *b)
 				break; /* the guest kicks for its next chain */
 			continue;
 		}
+		taken++;
 		if (n == 1) {
 			take(b, &ch);
 		} else if (pv_vq_dev_broken(&b->vq)) {
@@ -314,6 +319,7 @@ static void process(struct vblk *b)
 			b->stats.interrupts++;
 		vmmio_interrupt(&b->mmio, PV_VMMIO_INT_USED);
 	}
+	return taken;
 }
 
 /* One completion: its request's status to the guest, if it is one of ours and current. */
@@ -377,7 +383,11 @@ static void notify(void *ctx, unsigned queue)
 
 	(void)queue; /* the transport passes only queue 0, the one queue */
 	b->stats.kicks++;
-	process(b);
+	if (process(b) || ++b->stats.idle_kicks < VBLK_FLOOD_LOG ||
+	    (b->stats.idle_kicks & (b->stats.idle_kicks - 1)) || !b->cfg.log)
+		return;
+	/* Told of nothing new over and over: logged at each power of two from VBLK_FLOOD_LOG. */
+	b->cfg.log(b->cfg.ctx, "notifications with nothing new, so far", b->stats.idle_kicks);
 }
 
 static const struct vmmio_ops ops = { notify, device_reset };

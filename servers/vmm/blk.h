@@ -45,6 +45,7 @@
 #define VBLK_CHAIN_SEGS (MOAT_BLK_SEGMENTS + 2) /* a chain's descriptors, at most */
 #define VBLK_ID_BYTES 20u			/* VIRTIO_BLK_T_GET_ID's answer */
 #define VBLK_LOG_MAX 16u			/* problems logged; later ones only counted */
+#define VBLK_FLOOD_LOG 1024u /* notifications that find nothing: logged at 1024, 2048, 4096... */
 
 /* The virtio-blk ABI (spec 5.2.6). */
 #define VIRTIO_BLK_F_SIZE_MAX (1ull << 1)
@@ -92,6 +93,7 @@ struct vblk_slot {
 struct vblk_stats {
 	uint64_t requests, refused, unsupported, bad_chains, bad_completions, stale;
 	uint64_t kicks;	     /* QueueNotify writes: the guest's notifications */
+	uint64_t idle_kicks; /* of those, the ones that found no new chain */
 	uint64_t interrupts; /* used-buffer interrupts raised (the line going high) */
 };
 

@@ -10,6 +10,9 @@
 #     [EXPECT_EXIT <status>|stop]       QEMU's exit status; `stop`: end QEMU
 #                                       once every EXPECT has matched
 #     [EXPECT <regex>...]               must appear in the serial output, in order
+#     [ANYWHERE <regex>...]             must appear, in any order (writers on other rings)
+#     [FORBID <regex>...]               must not appear
+#     [RUNNER <script> [<its options>]] sets the stage (a disk) and runs run_test.py
 #     [TIMEOUT <seconds>]
 #     [QEMU_ARGS <extra QEMU arguments>...]
 #     [LABEL <ctest label>]             default `qemu`; `bench` for ./moat bench
@@ -494,6 +497,7 @@ moat_qemu_test(pv_blk SERIAL
            "pv: hostile: a read past its disk refused: ok"
            "vmm: guest 'hostile': disk: peer index out of range"
            "pv: an index jump breaks the queue, a reset mends it: ok"
+           "vmm: guest 'hostile': disk: notifications with nothing new, so far \\(0x400\\)"
            "pv: a flood of notifications changes nothing: ok"
            "\\[victim\\] pv: under attack, at least 90% of the undisturbed throughput: ok"
            "\\[victim\\] pv: blk mode: 0 failure\\(s\\)"
@@ -524,3 +528,31 @@ moat_qemu_test(pv_net
            "\\[beta\\] pv: net mode: 0 failure\\(s\\)"
            "\\[alpha\\] pv: net mode: 0 failure\\(s\\)"
     FORBID "WRONG")
+
+# BENCH blk_pv_vs_direct (and _write): the PV guest's sequential 32 MiB
+# read and write through its VMM, the backend and the driver, against the
+# driver's own, in instructions (virtio_blk_bench counts both).
+set(PV_BENCH_DRIVER virtio_blk_bench)
+set(PV_BENCH_MODE 11)
+moat_qemu_test(pv_blk_bench
+    SYSTEM pvio/bench_system.cmake
+    RUNNER ../../guests/linux/blk_bench.py
+    LABEL bench
+    TIMEOUT 600
+    EXPECT_EXIT stop
+    EXPECT "virtio_blk: bench: the guest's write of 32 MiB"
+           "\\[pv\\] pv: blk bench mode: 0 failure\\(s\\)"
+           "root: guest 'pv' powered off")
+
+# BENCH notify_per_request_qd32: 8192 reads of 4 KiB, 32 in flight; the
+# guest's VMM counts the notifications each way.
+set(PV_BENCH_DRIVER virtio_blk)
+set(PV_BENCH_MODE 12)
+moat_qemu_test(pv_blk_qd32
+    SYSTEM pvio/bench_system.cmake
+    RUNNER ../../guests/linux/blk_bench.py --qd32
+    LABEL bench
+    TIMEOUT 600
+    EXPECT_EXIT stop
+    EXPECT "\\[pv\\] pv: blk bench mode: 0 failure\\(s\\)"
+           "root: guest 'pv' powered off")

@@ -2,7 +2,7 @@
 # ctest test (label `qemu`) that boots its image under QEMU and checks the
 # exit status (semihosting) and the serial output.
 function(moat_qemu_test name)
-  cmake_parse_arguments(ARG "SERIAL" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM;KERNEL;RUNNER" "QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT;ANYWHERE;SEND;FORBID"
+  cmake_parse_arguments(ARG "SERIAL" "IMAGE;EXPECT_EXIT;TIMEOUT;LABEL;SYSTEM;KERNEL" "RUNNER;QEMU_ARGS;SOURCES;ROOTSERVER_SOURCES;EXPECT;ANYWHERE;SEND;FORBID"
                         ${ARGN})
   if(NOT ARG_IMAGE)
     set(ARG_IMAGE test/qemu/qemu_${name}.img)

@@ -100,6 +100,15 @@ void pv_vq_drv_disable_cb(struct pv_vq_drv *vq);
  */
 bool pv_vq_drv_prepare_wait(struct pv_vq_drv *vq);
 
+/*
+ * The same, but with EVENT_IDX asks for the interrupt only once `n` more
+ * chains are used (interrupt coalescing; without it, as prepare_wait).
+ * True means fewer than `n` are used since the last reaped, so the
+ * interrupt is still to come. The caller must have at least `n` chains
+ * in flight, or it may wait for ever.
+ */
+bool pv_vq_drv_prepare_wait_for(struct pv_vq_drv *vq, uint16_t n);
+
 static inline bool pv_vq_drv_broken(const struct pv_vq_drv *vq)
 {
 	return vq->broken != 0;

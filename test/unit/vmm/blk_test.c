@@ -246,6 +246,27 @@ static void test_read(void **state)
 	assert_int_equal(logs, 0);
 }
 
+/* Notifications with nothing new: counted, and logged at 1024, 2048, 4096, not in between. */
+static void test_notify_flood(void **state)
+{
+	(void)state;
+	start(false);
+	for (unsigned i = 0; i < 1023; i++)
+		notify();
+	assert_int_equal(b.stats.idle_kicks, 1023);
+	assert_int_equal(logs, 0);
+	notify();
+	assert_int_equal(logs, 1);
+	request(VIRTIO_BLK_T_IN, 8, 0x20000, 4096);
+	notify(); /* one with a chain: not idle */
+	assert_int_equal(b.stats.idle_kicks, 1024);
+	for (unsigned i = 0; i < 3072; i++)
+		notify();
+	assert_int_equal(b.stats.idle_kicks, 4096);
+	assert_int_equal(logs, 3);
+	assert_int_equal(b.stats.kicks, 4097);
+}
+
 /* A write and a flush; a failing backend's status becomes IOERR. */
 static void test_write_flush(void **state)
 {
@@ -606,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_bad_and_stale_completions),
 		cmocka_unit_test(test_back_pressure),
 		cmocka_unit_test(test_needs_reset),
+		cmocka_unit_test(test_notify_flood),
 		cmocka_unit_test(test_bad_chains),
 		cmocka_unit_test(test_init),
 	};
