@@ -18,23 +18,26 @@
 #include <moat/pvio.h>
 #include <moat/types.h>
 
-#define VIRTIO_ID_NET 1u
-#define NET_Q 16u	/* entries, and buffers, per queue */
-#define BUF 2048u	/* a buffer: the header and a frame of up to 1514 bytes */
-#define HDR ((uint32_t)sizeof(struct pv_virtio_net_hdr))
-#define FRAME_MAX 1514u
-#define ETHERTYPE 0x88b5u /* IEEE's for local experiments */
-#define ROUNDS 64u
-#define PAYLOAD 256u
-#define TRIES 20u	 /* sends of one frame before giving up on its echo */
-#define SPOOFED 0xffffffffu /* the sequence number of the frame sent with the echoer's MAC */
-#define DONE 0xfffffffeu
+#include "io.h"
 
-#define rx_area ((uint8_t *)(PV_IO_AREA + 0x5000))
-#define tx_area ((uint8_t *)(PV_IO_AREA + 0x6000))
-#define rx_buf ((uint8_t(*)[BUF])(PV_IO_AREA + 0x200000))
-#define tx_buf ((uint8_t(*)[BUF])(PV_IO_AREA + 0x200000 + NET_Q * BUF))
-_Static_assert(MOAT_PVIO_QUEUE_BYTES(NET_Q) <= 0x1000, "each queue in its page");
+#define VIRTIO_ID_NET 1u
+#define NET_Q	      16u   /* entries, and buffers, per queue */
+#define BUF	      2048u /* a buffer: the header and a frame of up to 1514 bytes */
+#define HDR	      ((uint32_t)sizeof(struct pv_virtio_net_hdr))
+#define FRAME_MAX     1514u
+#define ETHERTYPE     0x88b5u /* IEEE's for local experiments */
+#define ROUNDS	      64u
+#define PAYLOAD	      256u
+#define TRIES	      20u	  /* sends of one frame before giving up on its echo */
+#define SPOOFED	      0xffffffffu /* the sequence number of the frame sent with the echoer's MAC */
+#define DONE	      0xfffffffeu
+
+#define rx_area PV_NET_RX_AREA
+#define tx_area PV_NET_TX_AREA
+#define rx_buf	((uint8_t(*)[BUF])PV_NET_BUF)
+#define tx_buf	((uint8_t(*)[BUF])(PV_NET_BUF + NET_Q * BUF))
+_Static_assert(MOAT_PVIO_QUEUE_BYTES(NET_Q) <= 0x1000 && 2 * NET_Q * BUF <= 0x10000,
+	       "each queue in its page, the buffers in their 64 KiB");
 
 static struct pv_vq_drv rxq, txq;
 static struct pv_vq_drv_slot rx_slots[NET_Q], tx_slots[NET_Q];
@@ -42,20 +45,20 @@ static uint32_t tx_free = (1u << NET_Q) - 1;
 static unsigned dev;
 static uint8_t mac[6];
 
-#define QUEUE_CONFIG(area, slot_array)                                                     \
-	{                                                                                  \
-		.size = NET_Q, .features = PV_VIRTIO_F_VERSION_1 | PV_VIRTIO_NET_F_MAC,    \
-		.desc = (struct pv_virtq_desc *)(area),                                    \
-		.avail = (struct pv_virtq_avail *)((area) + MOAT_PVIO_AVAIL_OFFSET(NET_Q)), \
-		.used = (struct pv_virtq_used *)((area) + MOAT_PVIO_USED_OFFSET(NET_Q)),   \
-		.slots = (slot_array),                                                     \
+#define QUEUE_CONFIG(area, slot_array)                                                             \
+	{                                                                                          \
+		.size = NET_Q, .features = PV_VIRTIO_F_VERSION_1 | PV_VIRTIO_NET_F_MAC,            \
+		.desc = (struct pv_virtq_desc *)(area),                                            \
+		.avail = (struct pv_virtq_avail *)((area) + MOAT_PVIO_AVAIL_OFFSET(NET_Q)),        \
+		.used = (struct pv_virtq_used *)((area) + MOAT_PVIO_USED_OFFSET(NET_Q)),           \
+		.slots = (slot_array),                                                             \
 	}
 static const struct pv_vq_drv_config rx_config = QUEUE_CONFIG(rx_area, rx_slots);
 static const struct pv_vq_drv_config tx_config = QUEUE_CONFIG(tx_area, tx_slots);
 
 static void post(unsigned k)
 {
-	struct pv_sg sg = { .addr = pv_gaddr((uintptr_t)rx_buf[k]), .len = BUF };
+	struct pv_sg sg = {.addr = pv_gaddr((uintptr_t)rx_buf[k]), .len = BUF};
 
 	pv_vq_drv_add(&rxq, &sg, 0, 1, k);
 }
@@ -111,7 +114,7 @@ static bool send(const uint8_t *frame, uint32_t len)
 		tx_buf[k][i] = 0; /* no offload asked */
 	for (uint32_t i = 0; i < len && i < BUF - HDR; i++)
 		tx_buf[k][HDR + i] = frame[i];
-	sg = (struct pv_sg){ .addr = pv_gaddr((uintptr_t)tx_buf[k]), .len = HDR + len };
+	sg = (struct pv_sg){.addr = pv_gaddr((uintptr_t)tx_buf[k]), .len = HDR + len};
 	if (pv_vq_drv_add(&txq, &sg, 1, 0, k) < 0)
 		return false;
 	tx_free &= ~(1u << k);
@@ -208,7 +211,8 @@ static void echoer(void)
 		unsent += !send(frame, len);
 		echoed++;
 	}
-	pv_print("pv: net: echoed %u frame(s), %u with its own MAC as the source\n", echoed, spoofed);
+	pv_print("pv: net: echoed %u frame(s), %u with its own MAC as the source\n", echoed,
+		 spoofed);
 	pv_check("every echo sent", unsent == 0);
 	pv_check("the pinger's end arrived", len != 0);
 	pv_check("no frame with a spoofed source got through", spoofed == 0);
@@ -226,7 +230,8 @@ static bool ping(const uint8_t *peer, uint32_t seq)
 			return false;
 		while ((got = receive(echo, deadline))) {
 			if (is_ours(echo, got) && get32(echo + 14) == seq)
-				return got == len && same(echo, mac, 6) && same(echo + 6, peer, 6) &&
+				return got == len && same(echo, mac, 6) &&
+				       same(echo + 6, peer, 6) &&
 				       same(echo + 12, frame + 12, len - 12);
 		}
 	}
@@ -236,9 +241,9 @@ static bool ping(const uint8_t *peer, uint32_t seq)
 /* ARP for QEMU's gateway 10.0.2.2 from 10.0.2.15, through the switch's uplink. */
 static void arp(void)
 {
-	static const uint8_t all[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	static const uint8_t head[8] = { 0, 1, 8, 0, 6, 4, 0, 1 }; /* Ethernet, IPv4, request */
-	static const uint8_t us[4] = { 10, 0, 2, 15 }, gw[4] = { 10, 0, 2, 2 };
+	static const uint8_t all[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t head[8] = {0, 1, 8, 0, 6, 4, 0, 1}; /* Ethernet, IPv4, request */
+	static const uint8_t us[4] = {10, 0, 2, 15}, gw[4] = {10, 0, 2, 2};
 	uint64_t deadline = pv_now() + pv_ms(2000);
 	uint32_t got;
 
@@ -271,7 +276,7 @@ static void arp(void)
 
 static void pinger(void)
 {
-	uint8_t peer[6] = { mac[0], mac[1], mac[2], mac[3], mac[4], 2 };
+	uint8_t peer[6] = {mac[0], mac[1], mac[2], mac[3], mac[4], 2};
 	unsigned right = 0;
 	uint32_t len;
 

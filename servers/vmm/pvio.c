@@ -7,11 +7,10 @@
 
 #define QUEUE_MAX 256u
 
-void pvio_init(struct pvio *p, const struct pvio_ops *ops, unsigned devices,
-	       const uint32_t *intid)
+void pvio_init(struct pvio *p, const struct pvio_ops *ops, unsigned devices, const uint32_t *intid)
 {
-	*p = (struct pvio){ .ops = *ops,
-			    .devices = devices < MOAT_PVIO_DEVICES ? devices : MOAT_PVIO_DEVICES };
+	*p = (struct pvio){.ops = *ops,
+			   .devices = devices < MOAT_PVIO_DEVICES ? devices : MOAT_PVIO_DEVICES};
 	for (unsigned i = 0; i < p->devices; i++)
 		p->intid[i] = intid[i];
 }

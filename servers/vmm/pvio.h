@@ -35,8 +35,7 @@ struct pvio {
 	uint64_t calls, refused;
 };
 
-void pvio_init(struct pvio *p, const struct pvio_ops *ops, unsigned devices,
-	       const uint32_t *intid);
+void pvio_init(struct pvio *p, const struct pvio_ops *ops, unsigned devices, const uint32_t *intid);
 
 /*
  * A guest hypercall, x[0] its function: false if it is no PV I/O call,

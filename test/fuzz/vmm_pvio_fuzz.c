@@ -25,8 +25,8 @@
 #include "pvio.h"
 #include "virtio_mmio.h"
 
-#define STEP 16
-#define DEVICES 2u
+#define STEP	 16
+#define DEVICES	 2u
 #define FEATURES (PV_VIRTIO_F_VERSION_1 | PV_VIRTIO_F_EVENT_IDX)
 
 static struct vmmio m[DEVICES];
@@ -50,10 +50,9 @@ static void on_reset(void *ctx)
 	(void)ctx;
 }
 
-static const struct vmmio_ops mops = { notify, on_reset };
+static const struct vmmio_ops mops = {notify, on_reset};
 
-static bool access(void *ctx, unsigned dev, uint64_t off, unsigned size, bool write,
-		   uint64_t *v)
+static bool access(void *ctx, unsigned dev, uint64_t off, unsigned size, bool write, uint64_t *v)
 {
 	(void)ctx;
 	check(dev < DEVICES && off < VMMIO_SIZE && size <= 4);
@@ -79,9 +78,9 @@ static uint64_t get(const uint8_t *d, unsigned n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct pvio_ops ops = { access, inject, NULL };
-	static const uint8_t config[6] = { 1, 2, 3, 4, 5, 6 };
-	uint32_t intid[DEVICES] = { 40, 41 };
+	static const struct pvio_ops ops = {access, inject, NULL};
+	static const uint8_t config[6] = {1, 2, 3, 4, 5, 6};
+	uint32_t intid[DEVICES] = {40, 41};
 
 	check(vmmio_init(&m[0], 2, FEATURES, 2, config, 6, &mops, NULL));
 	check(vmmio_init(&m[1], 1, FEATURES, 1, config, 4, &mops, NULL));
@@ -91,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t fn = MOAT_PVIO_BASE + s[0] % 8 - 1; /* one below and one above too */
 		uint64_t a1 = get(s + 1, 2), n = s[3] & 0x80 ? 1u << (s[3] & 15) : s[3];
 		uint64_t area = get(s + 4, 8), acts = get(s + 12, 4);
-		uint64_t x[4] = { fn, a1, s[0] & 0x80 ? FEATURES : area, n }, out[4];
+		uint64_t x[4] = {fn, a1, s[0] & 0x80 ? FEATURES : area, n}, out[4];
 		unsigned dev = (unsigned)(a1 & 0xff), q = (unsigned)(a1 >> 8 & 0xff);
 		bool taken;
 

@@ -19,14 +19,14 @@
 #include "virtio_mmio.h"
 
 #define FEATURES (PV_VIRTIO_F_VERSION_1 | PV_VIRTIO_F_EVENT_IDX)
-#define INTID 48u
+#define INTID	 48u
 
 static struct vmmio m;
 static struct pvio p;
 static unsigned notified[2], resets, injected;
 static uint32_t last_intid;
 /* Six bytes, as a NIC's MAC: INFO must give them though a 4-byte read at 4 is refused. */
-static const uint8_t config[6] = { 0x00, 0x20, 0, 0, 0, 0x5a };
+static const uint8_t config[6] = {0x00, 0x20, 0, 0, 0, 0x5a};
 
 static void notify(void *ctx, unsigned q)
 {
@@ -40,10 +40,9 @@ static void on_reset(void *ctx)
 	resets++;
 }
 
-static const struct vmmio_ops mops = { notify, on_reset };
+static const struct vmmio_ops mops = {notify, on_reset};
 
-static bool access(void *ctx, unsigned dev, uint64_t off, unsigned size, bool write,
-		   uint64_t *v)
+static bool access(void *ctx, unsigned dev, uint64_t off, unsigned size, bool write, uint64_t *v)
 {
 	assert_null(ctx);
 	assert_int_equal(dev, 0); /* pvio never reaches a device it was not given */
@@ -59,12 +58,12 @@ static void inject(void *ctx, uint32_t intid)
 
 static int setup(void **state)
 {
-	static const struct pvio_ops ops = { access, inject, NULL };
+	static const struct pvio_ops ops = {access, inject, NULL};
 	uint32_t intid = INTID;
 
 	(void)state;
-	assert_true(vmmio_init(&m, 2, FEATURES | (1ull << 9), 2, config, sizeof(config), &mops,
-			       NULL));
+	assert_true(
+		vmmio_init(&m, 2, FEATURES | (1ull << 9), 2, config, sizeof(config), &mops, NULL));
 	pvio_init(&p, &ops, 1, &intid);
 	notified[0] = notified[1] = resets = injected = 0;
 	return 0;
@@ -72,7 +71,7 @@ static int setup(void **state)
 
 static uint64_t call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t out[4])
 {
-	uint64_t x[4] = { fn, a1, a2, a3 };
+	uint64_t x[4] = {fn, a1, a2, a3};
 
 	assert_true(pvio_call(&p, x, out));
 	return out[0];
@@ -98,7 +97,7 @@ static void info(void **state)
 
 static void not_ours(void **state)
 {
-	uint64_t x[4] = { MOAT_PVIO_BASE - 1, 0, 0, 0 }, out[4];
+	uint64_t x[4] = {MOAT_PVIO_BASE - 1, 0, 0, 0}, out[4];
 
 	(void)state;
 	assert_false(pvio_call(&p, x, out)); /* PSCI's, or the guest's mistake, not ours */
@@ -133,7 +132,8 @@ static void features_refused(void **state)
 {
 	(void)state;
 	/* No VERSION_1, then one the device does not offer: FEATURES_OK does not stick. */
-	assert_int_equal(call0(MOAT_PVIO_START, 0, PV_VIRTIO_F_EVENT_IDX, 0), MOAT_ILLEGAL_OPERATION);
+	assert_int_equal(call0(MOAT_PVIO_START, 0, PV_VIRTIO_F_EVENT_IDX, 0),
+			 MOAT_ILLEGAL_OPERATION);
 	assert_int_equal(call0(MOAT_PVIO_START, 0, FEATURES | (1ull << 40), 0),
 			 MOAT_ILLEGAL_OPERATION);
 	assert_false(pvio_owns(&p, 0));

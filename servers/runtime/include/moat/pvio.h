@@ -25,7 +25,10 @@
 
 #define MOAT_PVIO_BASE 0xc6000010u
 
-/* x1 device: x1 its virtio device ID (0: none), x2 configuration bytes 0-7, x3 INTID | status << 32. */
+/*
+ * x1 device: x1 its virtio device ID (0: none), x2 its configuration's
+ * bytes 0-7, x3 its INTID | its virtio status << 32.
+ */
 #define MOAT_PVIO_INFO (MOAT_PVIO_BASE + 0)
 /* x1 device, x2 the features the guest takes (VERSION_1 among them): reset, negotiate. */
 #define MOAT_PVIO_START (MOAT_PVIO_BASE + 1)
@@ -36,10 +39,10 @@
  * the used ring at the next 4-byte boundary after the available ring's
  * 8 + 2 N bytes (MOAT_PVIO_USED_OFFSET).
  */
-#define MOAT_PVIO_QUEUE (MOAT_PVIO_BASE + 2)
+#define MOAT_PVIO_QUEUE		  (MOAT_PVIO_BASE + 2)
 #define MOAT_PVIO_AVAIL_OFFSET(n) (16ul * (n))
-#define MOAT_PVIO_USED_OFFSET(n) ((18ul * (n) + 8 + 3) & ~3ul)
-#define MOAT_PVIO_QUEUE_BYTES(n) (MOAT_PVIO_USED_OFFSET(n) + 8 + 8ul * (n))
+#define MOAT_PVIO_USED_OFFSET(n)  ((18ul * (n) + 8 + 3) & ~3ul)
+#define MOAT_PVIO_QUEUE_BYTES(n)  (MOAT_PVIO_USED_OFFSET(n) + 8 + 8ul * (n))
 /* x1 device: the queues are set, the device may run (DRIVER_OK). */
 #define MOAT_PVIO_READY (MOAT_PVIO_BASE + 3)
 /* x1 device | queue << 8: new buffers (only needed when event suppression asks). */
