@@ -8,7 +8,8 @@
  * that its budget bounds what it takes from others; PV_MODE_FP checks that
  * its FP/SIMD registers survive switches to other guests; PV_MODE_SMP
  * starts and stops its second vCPU by PSCI, with bad requests too;
- * PV_MODE_BLK and PV_MODE_HOSTILE use its disk by PV I/O (io.c). Booted by
+ * PV_MODE_BLK and PV_MODE_HOSTILE use its disk by PV I/O (blk.c, hostile.c),
+ * PV_MODE_NET its NIC (net.c). Booted by
  * servers/vmm, x0 is its device tree instead, whose bootargs say
  * `pv.mode=<n>` (and `pv.seed=<n>` for the FP pattern).
  */
@@ -35,7 +36,7 @@
 #define PV_MODE_BLK_BENCH 11 /* io.c: 32 MiB read and written, for blk_pv_vs_direct */
 #define PV_MODE_BLK_QD32 12  /* io.c: 8192 reads of 4 KiB, 32 in flight */
 
-/* io.c's shared clock: the window of attacks, and its slots (odd ones attacked). */
+/* blk.c and hostile.c's shared clock: the window of attacks, and its slots (odd ones attacked). */
 #define PV_IO_WINDOW_START_MS 1500ul
 #define PV_IO_WINDOW_END_MS 7500ul
 #define PV_IO_SLOT_MS 100ul
