@@ -9,7 +9,6 @@
 
 #include <libpv/err.h>
 #include <libpv/virtq.h>
-#include <libpv/vq_drv.h>
 #include <moat/hypercall.h>
 #include <moat/pvio.h>
 #include <moat/types.h>
@@ -18,7 +17,6 @@
 
 #define RAW   16u   /* its queue */
 #define FLOOD 2000u /* notifications without anything new, per flood */
-#define CHUNK 0x10000u
 _Static_assert(MOAT_PVIO_QUEUE_BYTES(RAW) <= 0x1000, "the queue in its page");
 
 static struct req raw_req __attribute__((aligned(16)));
