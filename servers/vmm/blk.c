@@ -32,28 +32,16 @@ static void needs_reset(struct vblk *b, const char *why, int64_t err)
 /* The guest's queue, set up once after DRIVER_OK; false while it cannot be served. */
 static bool queue_live(struct vblk *b)
 {
-	const struct vmmio_queue *q = vmmio_queue(&b->mmio, 0);
-	struct pv_vq_dev_config c;
-	int err;
+	const char *why;
+	int64_t err;
 
-	if (b->broken || !q)
+	if (b->broken)
 		return false;
-	if (b->vq_ready) {
-		if (vmmio_queue_same(q, &b->live))
-			return true;
-		needs_reset(b, "the queue was moved while in use", 0);
-		return false;
-	}
-	c = (struct pv_vq_dev_config){ .size = q->num, .features = vmmio_features(&b->mmio),
-				       .desc = pv_gaddr(q->desc), .avail = pv_gaddr(q->driver),
-				       .used = pv_gaddr(q->device), .win = &b->win };
-	if ((err = pv_vq_dev_init(&b->vq, &c)) != PV_OK) {
-		needs_reset(b, "the queue's areas are not in RAM", err);
-		return false;
-	}
-	b->live = *q;
-	b->vq_ready = true;
-	return true;
+	if (vmmio_serve(&b->mmio, 0, &b->q, &b->win, 0, &why, &err))
+		return true;
+	if (why)
+		needs_reset(b, why, err);
+	return false;
 }
 
 /* Appends guest range [g, g + len) (inside RAM) as physical segments, split per 2 MiB block. */
@@ -123,7 +111,7 @@ static const char *get_id(struct vblk *b, const struct pv_vq_chain *ch, uint32_t
 
 	if (ch->out_bytes != sizeof(struct virtio_blk_outhdr))
 		return "GET_ID with device-readable data";
-	if (n && pv_vq_chain_write(&b->vq, ch, 0, serial, n) != PV_OK)
+	if (n && pv_vq_chain_write(&b->q.vq, ch, 0, serial, n) != PV_OK)
 		return "GET_ID unanswerable";
 	*used = n + 1;
 	return NULL;
@@ -145,7 +133,7 @@ static unsigned parse(struct vblk *b, const struct pv_vq_chain *ch, struct moat_
 	uint32_t out_data, in_data = ch->in_bytes - 1;
 
 	*used = 1;
-	if (ch->out_bytes < sizeof(h) || pv_vq_chain_read(&b->vq, ch, 0, &h, sizeof(h)) != PV_OK) {
+	if (ch->out_bytes < sizeof(h) || pv_vq_chain_read(&b->q.vq, ch, 0, &h, sizeof(h)) != PV_OK) {
 		b->stats.refused++;
 		note(b, "a request without its header", ch->out_bytes);
 		return VIRTIO_BLK_S_IOERR;
@@ -203,7 +191,7 @@ static void answer(struct vblk *b, uint16_t head, uint32_t in_bytes, pv_gaddr_t 
 
 	if (in_bytes && pv_window_write(&b->win, status, &st, 1) != PV_OK)
 		used = 0; /* cannot happen: vq_dev checked it writable */
-	if ((err = pv_vq_dev_push(&b->vq, &ch, used)) != PV_OK)
+	if ((err = pv_vq_dev_push(&b->q.vq, &ch, used)) != PV_OK)
 		needs_reset(b, "the used ring refused a chain", err);
 }
 
@@ -287,24 +275,24 @@ static unsigned process(struct vblk *b)
 	int n;
 
 	while (queue_live(b) && room(b)) {
-		if ((n = pv_vq_dev_pop(&b->vq, &ch)) == 0) {
+		if ((n = pv_vq_dev_pop(&b->q.vq, &ch)) == 0) {
 			/*
 			 * With requests at the backend, their completions bring us
 			 * back here to look again: the guest need not kick. Idle,
 			 * ask for its kick, and look once more in case it came.
 			 */
 			if (b->busy) {
-				pv_vq_dev_disable_notify(&b->vq);
+				pv_vq_dev_disable_notify(&b->q.vq);
 				break;
 			}
-			if (pv_vq_dev_prepare_wait(&b->vq))
+			if (pv_vq_dev_prepare_wait(&b->q.vq))
 				break; /* the guest kicks for its next chain */
 			continue;
 		}
 		taken++;
 		if (n == 1) {
 			take(b, &ch);
-		} else if (pv_vq_dev_broken(&b->vq)) {
+		} else if (pv_vq_dev_broken(&b->q.vq)) {
 			needs_reset(b, pv_err_name(n), n); /* the available ring is impossible */
 		} else {
 			b->stats.bad_chains++;
@@ -314,7 +302,7 @@ static unsigned process(struct vblk *b)
 	}
 	if (b->stats.requests != before && pv_ring_producer_kick_needed(&b->req) && b->cfg.kick)
 		b->cfg.kick(b->cfg.ctx);
-	if (b->vq_ready && !b->broken && pv_vq_dev_interrupt_needed(&b->vq)) {
+	if (b->q.ready && !b->broken && pv_vq_dev_interrupt_needed(&b->q.vq)) {
 		if (!vmmio_irq_level(&b->mmio))
 			b->stats.interrupts++;
 		vmmio_interrupt(&b->mmio, PV_VMMIO_INT_USED);
@@ -336,7 +324,7 @@ static void complete(struct vblk *b, const struct moat_blk_completion *c)
 	}
 	s->busy = false;
 	b->busy--;
-	if (s->gen != b->gen || !b->vq_ready || b->broken) {
+	if (s->gen != b->gen || !b->q.ready || b->broken) {
 		b->stats.stale++; /* from before a reset: the guest's memory is not its any more */
 		return;
 	}
@@ -373,7 +361,7 @@ static void device_reset(void *ctx)
 
 	/* Outstanding requests keep their slots until the backend completes them. */
 	b->gen++;
-	b->vq_ready = false;
+	b->q.ready = false;
 	b->broken = false;
 }
 

@@ -100,9 +100,8 @@ struct vblk_stats {
 struct vblk {
 	struct vmmio mmio;
 	struct pv_window_set win;
-	struct pv_vq_dev vq;
-	struct vmmio_queue live; /* the queue vq was set up from */
-	bool vq_ready, broken;
+	struct vmmio_served q;
+	bool broken;
 	struct pv_ring_producer req;
 	struct pv_ring_consumer cpl;
 	struct vblk_config cfg;

@@ -282,21 +282,32 @@ static void disk_quiesce(void)
 	}
 }
 
+/* The virtio devices offered: the disk, the NIC, the console, those there are, in slots from 0. */
+static unsigned virtio_count(void)
+{
+	return (unsigned)vm.disk + vm.nic + vm.hvc;
+}
+
+/* The interrupt line of the virtio device in slot i: the disk, the NIC or the console. */
+static bool virtio_irq_level(unsigned i)
+{
+	if (vm.disk && i == 0)
+		return vblk_irq_level(&vm.blk);
+	if (vm.nic && i == vm.net_slot)
+		return vnet_irq_level(&vm.net);
+	return vm.hvc && i == vm.vcon_slot && vcon_irq_level(&vm.vcon);
+}
+
 /* Interrupts the device models raised, to the kernel for the guest. */
 static void deliver(void)
 {
 	struct vgic_irq irq;
 
 	vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.uart_spi), pl011_irq_level(&vm.uart));
-	if (vm.disk)
-		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[0].spi),
-			       vblk_irq_level(&vm.blk) && !pvio_owns(&vm.pvio, 0));
-	if (vm.nic)
-		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[vm.net_slot].spi),
-			       vnet_irq_level(&vm.net) && !pvio_owns(&vm.pvio, vm.net_slot));
-	if (vm.hvc)
-		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[vm.vcon_slot].spi),
-			       vcon_irq_level(&vm.vcon) && !pvio_owns(&vm.pvio, vm.vcon_slot));
+	/* A device the guest drives by PV I/O takes its interrupts from pvio, not the vGIC. */
+	for (unsigned i = 0; i < virtio_count(); i++)
+		vgic_set_level(&vm.gic, 0, VMM_SPI_INTID(vm.dt.virtio[i].spi),
+			       !pvio_owns(&vm.pvio, i) && virtio_irq_level(i));
 	pvio_deliver(&vm.pvio);
 	while (vgic_next(&vm.gic, &irq)) {
 		moat_word_t args[3] = { irq.intid, irq.prio, irq.eoi ? MOAT_VIRQ_EOI : 0 };
@@ -431,7 +442,7 @@ static void pv_start(void)
 {
 	static const struct pvio_ops ops = { pv_access, pv_inject, NULL };
 	uint32_t intid[MOAT_PVIO_DEVICES] = { 0 };
-	unsigned n = vm.disk + vm.nic + vm.hvc;
+	unsigned n = virtio_count();
 
 	for (unsigned i = 0; i < n && i < MOAT_PVIO_DEVICES; i++)
 		intid[i] = VMM_SPI_INTID(vm.dt.virtio[i].spi);
@@ -604,7 +615,7 @@ int main(void *arg)
 	 * 16; the NIC, if any, the next, then the virtio console, if any
 	 * (0x0a000200 and SPI 17 for the second device, and so on).
 	 */
-	devtree_config_default(&vm.dt, (unsigned)vm.info->vcpus, vm.disk + vm.nic + vm.hvc,
+	devtree_config_default(&vm.dt, (unsigned)vm.info->vcpus, virtio_count(),
 			       vm.info->ram_size);
 	vm.dt.ram_base = vm.info->ram_ipa;
 	vm.dt.bootargs = vm.info->bootargs;

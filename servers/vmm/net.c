@@ -33,29 +33,15 @@ static void needs_reset(struct vnet *n, const char *why, int64_t err)
 /* Queue i, set up once after DRIVER_OK; NULL while it cannot be served. */
 static struct pv_vq_dev *queue_live(struct vnet *n, unsigned i)
 {
-	const struct vmmio_queue *q = vmmio_queue(&n->mmio, i);
-	struct vnet_queue *s = &n->q[i];
-	struct pv_vq_dev_config c;
-	int err;
+	struct pv_vq_dev *vq;
+	const char *why;
+	int64_t err;
 
-	if (n->broken || !q)
+	if (n->broken)
 		return NULL;
-	if (s->ready) {
-		if (vmmio_queue_same(q, &s->live))
-			return &s->vq;
-		needs_reset(n, "a queue was moved while in use", i);
-		return NULL;
-	}
-	c = (struct pv_vq_dev_config){ .size = q->num, .features = vmmio_features(&n->mmio),
-				       .desc = pv_gaddr(q->desc), .avail = pv_gaddr(q->driver),
-				       .used = pv_gaddr(q->device), .win = &n->win };
-	if ((err = pv_vq_dev_init(&s->vq, &c)) != PV_OK) {
-		needs_reset(n, "a queue's areas are not in RAM", err);
-		return NULL;
-	}
-	s->live = *q;
-	s->ready = true;
-	return &s->vq;
+	if (!(vq = vmmio_serve(&n->mmio, i, &n->q[i], &n->win, 0, &why, &err)) && why)
+		needs_reset(n, why, err);
+	return vq;
 }
 
 /* Returns a popped chain with `len` bytes written. */

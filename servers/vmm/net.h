@@ -55,12 +55,6 @@ struct vnet_config {
 	void *ctx;
 };
 
-struct vnet_queue {
-	struct pv_vq_dev vq;
-	struct vmmio_queue live; /* the queue vq was set up from */
-	bool ready;
-};
-
 struct vnet_stats {
 	uint64_t tx_frames, tx_dropped; /* dropped: a bad header or length */
 	uint64_t rx_frames, rx_dropped; /* dropped: a chain too small, a bad frame from the switch */
@@ -70,7 +64,7 @@ struct vnet_stats {
 struct vnet {
 	struct vmmio mmio;
 	struct pv_window_set win;
-	struct vnet_queue q[VNET_QUEUES];
+	struct vmmio_served q[VNET_QUEUES];
 	bool broken; /* DEVICE_NEEDS_RESET: until the guest resets the device */
 	struct pv_ring_producer tx; /* MOAT_NET_TO_SWITCH */
 	struct pv_ring_consumer rx; /* MOAT_NET_FROM_SWITCH */

@@ -31,30 +31,16 @@ static void needs_reset(struct vcon *c, const char *why, int64_t err)
 /* Queue i, set up once after DRIVER_OK; NULL while it cannot be served. */
 static struct pv_vq_dev *queue_live(struct vcon *c, unsigned i)
 {
-	const struct vmmio_queue *q = vmmio_queue(&c->mmio, i);
-	struct vcon_queue *s = &c->q[i];
-	struct pv_vq_dev_config vc;
-	int err;
+	struct pv_vq_dev *vq;
+	const char *why;
+	int64_t err;
 
-	if (c->broken || !q)
+	if (c->broken)
 		return NULL;
-	if (s->ready) {
-		if (vmmio_queue_same(q, &s->live))
-			return &s->vq;
-		needs_reset(c, "a queue was moved while in use", i);
-		return NULL;
-	}
-	vc = (struct pv_vq_dev_config){ .size = q->num, .max_bytes = VCON_CHAIN_MAX,
-					.features = vmmio_features(&c->mmio),
-					.desc = pv_gaddr(q->desc), .avail = pv_gaddr(q->driver),
-					.used = pv_gaddr(q->device), .win = &c->win };
-	if ((err = pv_vq_dev_init(&s->vq, &vc)) != PV_OK) {
-		needs_reset(c, "a queue's areas are not in RAM", err);
-		return NULL;
-	}
-	s->live = *q;
-	s->ready = true;
-	return &s->vq;
+	if (!(vq = vmmio_serve(&c->mmio, i, &c->q[i].srv, &c->win, VCON_CHAIN_MAX, &why, &err)) &&
+	    why)
+		needs_reset(c, why, err);
+	return vq;
 }
 
 /* Returns queue i's held chain with `len` bytes written. */
@@ -64,7 +50,7 @@ static void give_back(struct vcon *c, unsigned i, uint32_t len)
 	int err;
 
 	s->held = false;
-	if ((err = pv_vq_dev_push(&s->vq, &s->chain, len)) != PV_OK)
+	if ((err = pv_vq_dev_push(&s->srv.vq, &s->chain, len)) != PV_OK)
 		needs_reset(c, "the used ring refused a chain", err);
 }
 
@@ -115,7 +101,7 @@ static bool tx_drain(struct vcon *c)
 
 		if (want > VCON_PIECE)
 			want = VCON_PIECE;
-		if (pv_vq_chain_read(&s->vq, &s->chain, s->done, buf, want) != PV_OK)
+		if (pv_vq_chain_read(&s->srv.vq, &s->chain, s->done, buf, want) != PV_OK)
 			return true; /* cannot happen: vq_dev checked the readable bytes */
 		k = c->cfg.write(c->cfg.ctx, buf, want);
 		if (k > want)
@@ -152,7 +138,7 @@ static uint32_t rx_fill(struct vcon *c)
 		k = c->cfg.read(c->cfg.ctx, buf, want);
 		if (k > want)
 			k = want;
-		if (k && pv_vq_chain_write(&s->vq, &s->chain, done, buf, (uint32_t)k) != PV_OK)
+		if (k && pv_vq_chain_write(&s->srv.vq, &s->chain, done, buf, (uint32_t)k) != PV_OK)
 			break; /* cannot happen: vq_dev checked the writable bytes */
 		done += (uint32_t)k;
 		if (k < want)
@@ -177,7 +163,7 @@ static void process(struct vcon *c)
 	transmit(c);
 	receive(c);
 	for (unsigned i = 0; i < VCON_QUEUES; i++)
-		if (c->q[i].ready && !c->broken && pv_vq_dev_interrupt_needed(&c->q[i].vq))
+		if (c->q[i].srv.ready && !c->broken && pv_vq_dev_interrupt_needed(&c->q[i].srv.vq))
 			vmmio_interrupt(&c->mmio, PV_VMMIO_INT_USED);
 }
 
@@ -197,7 +183,7 @@ static void device_reset(void *ctx)
 
 	/* A held chain belongs to the driver that just went: forgotten, never returned. */
 	for (unsigned i = 0; i < VCON_QUEUES; i++)
-		c->q[i].ready = c->q[i].held = false;
+		c->q[i].srv.ready = c->q[i].held = false;
 	c->broken = c->spoke = false;
 }
 

@@ -69,9 +69,7 @@ struct vcon_config {
 };
 
 struct vcon_queue {
-	struct pv_vq_dev vq;
-	struct vmmio_queue live; /* the queue vq was set up from */
-	bool ready;
+	struct vmmio_served srv;
 	bool held;		 /* a chain popped, not yet returned: */
 	struct pv_vq_chain chain;
 	struct pv_vq_seg seg[VCON_CHAIN_SEGS];

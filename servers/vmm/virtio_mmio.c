@@ -1,6 +1,7 @@
 /* The device side of virtio-mmio version 2; see virtio_mmio.h. */
 #include "virtio_mmio.h"
 
+#include <libpv/err.h>
 #include <libpv/virtio_mmio.h>
 
 #define VENDOR 0x54414f4du /* "MOAT" */
@@ -210,7 +211,8 @@ void vmmio_needs_reset(struct vmmio *m)
 	vmmio_interrupt(m, PV_VMMIO_INT_CONFIG);
 }
 
-bool vmmio_queue_same(const struct vmmio_queue *a, const struct vmmio_queue *b)
+/* Whether two setups of a queue are the same: one moved while in use is not. */
+static bool queue_same(const struct vmmio_queue *a, const struct vmmio_queue *b)
 {
 	return a->num == b->num && a->desc == b->desc && a->driver == b->driver &&
 	       a->device == b->device;
@@ -220,6 +222,38 @@ const struct vmmio_queue *vmmio_queue(const struct vmmio *m, unsigned q)
 {
 	return q < m->queues && m->q[q].ready && (m->status & PV_VIRTIO_STATUS_DRIVER_OK) ? &m->q[q]
 										      : NULL;
+}
+
+struct pv_vq_dev *vmmio_serve(const struct vmmio *m, unsigned q, struct vmmio_served *s,
+			      const struct pv_window_set *win, uint32_t max_bytes, const char **why,
+			      int64_t *err)
+{
+	const struct vmmio_queue *t = vmmio_queue(m, q);
+	struct pv_vq_dev_config c;
+	int e;
+
+	*why = NULL;
+	if (!t)
+		return NULL;
+	if (s->ready) {
+		if (queue_same(t, &s->live))
+			return &s->vq;
+		*why = "a queue was moved while in use";
+		*err = q;
+		return NULL;
+	}
+	c = (struct pv_vq_dev_config){ .size = t->num, .max_bytes = max_bytes,
+				       .features = vmmio_features(m), .desc = pv_gaddr(t->desc),
+				       .avail = pv_gaddr(t->driver), .used = pv_gaddr(t->device),
+				       .win = win };
+	if ((e = pv_vq_dev_init(&s->vq, &c)) != PV_OK) {
+		*why = "a queue's areas are not in RAM";
+		*err = e;
+		return NULL;
+	}
+	s->live = *t;
+	s->ready = true;
+	return &s->vq;
 }
 
 uint64_t vmmio_features(const struct vmmio *m)

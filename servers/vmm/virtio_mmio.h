@@ -17,6 +17,8 @@
 
 #include <libpv/virtio_mmio.h>
 #include <libpv/virtq.h>
+#include <libpv/vq_dev.h>
+#include <libpv/window.h>
 
 #define VMMIO_SIZE 0x200ull /* each device's window (DEVTREE_VIRTIO_STRIDE) */
 #define VMMIO_MAX_QUEUES 4
@@ -77,11 +79,27 @@ bool vmmio_irq_level(const struct vmmio *m);
 /* The device's queues cannot go on: DEVICE_NEEDS_RESET, and the guest told (config interrupt). */
 void vmmio_needs_reset(struct vmmio *m);
 
-/* Whether two setups of a queue are the same: one moved while in use is not. */
-bool vmmio_queue_same(const struct vmmio_queue *a, const struct vmmio_queue *b);
-
 /* Queue `q` if the guest has made it ready and the device is running, else NULL. */
 const struct vmmio_queue *vmmio_queue(const struct vmmio *m, unsigned q);
+
+/* A queue as a device model serves it: libpv's vq_dev, and what it was set up from. */
+struct vmmio_served {
+	struct pv_vq_dev vq;
+	struct vmmio_queue live; /* the transport's values vq was set up from */
+	bool ready;		 /* vq is set up; the device's reset clears it */
+};
+
+/*
+ * Queue `q` of `m`, served through `s`: set up the first time the queue
+ * runs, with vq_dev reading the guest's memory through `win` (chains of at
+ * most `max_bytes`, 0: no limit). NULL while the queue does not run, and
+ * NULL with *why set when it cannot be served (moved while in use: *err
+ * the queue; areas outside the window: *err libpv's error), after which
+ * the caller must treat the device as needing a reset.
+ */
+struct pv_vq_dev *vmmio_serve(const struct vmmio *m, unsigned q, struct vmmio_served *s,
+			      const struct pv_window_set *win, uint32_t max_bytes, const char **why,
+			      int64_t *err);
 
 /* The features both sides agreed on (valid once FEATURES_OK is set). */
 uint64_t vmmio_features(const struct vmmio *m);

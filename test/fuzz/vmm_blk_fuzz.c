@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "blk.h"
+#include "fuzz_input.h"
 
 #define RAM_IPA 0x40000000ull
 #define BLOCKS 2
@@ -64,20 +65,6 @@ static void noop(void *ctx)
 static void log_fn(void *ctx, const char *what, uint64_t v)
 {
 	(void)ctx, (void)what, (void)v;
-}
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < bytes && in->n; i++, in->n--)
-		v |= (uint64_t)*in->p++ << (8 * i);
-	return v;
 }
 
 static bool in_ram(const struct moat_blk_segment *s)
@@ -129,7 +116,7 @@ static void complete(uint64_t tag, uint32_t status)
 {
 	struct moat_blk_completion c = { .tag = tag, .status = status };
 	/* A queue not yet set up starts from 0 when the signal sets it up. */
-	uint16_t used = b.vq_ready ? b.vq.used_idx : 0, popped = b.vq_ready ? b.vq.last_avail : 0;
+	uint16_t used = b.q.ready ? b.q.vq.used_idx : 0, popped = b.q.ready ? b.q.vq.last_avail : 0;
 	uint64_t sent = b.stats.requests;
 	bool expect = false;
 
@@ -145,11 +132,11 @@ static void complete(uint64_t tag, uint32_t status)
 	if (pv_ring_produce(&be_cpl, &c, 1) != 1)
 		return;
 	vblk_backend_signal(&b);
-	if (!b.broken && b.vq_ready) {
-		uint16_t local = (uint16_t)((uint16_t)(b.vq.last_avail - popped) -
+	if (!b.broken && b.q.ready) {
+		uint16_t local = (uint16_t)((uint16_t)(b.q.vq.last_avail - popped) -
 					    (b.stats.requests - sent));
 
-		check((uint16_t)(b.vq.used_idx - used) == (uint16_t)(expect + local));
+		check((uint16_t)(b.q.vq.used_idx - used) == (uint16_t)(expect + local));
 	}
 	backend_take();
 }

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "net.h"
+#include "fuzz_input.h"
 
 #define RAM_IPA 0x40000000ull
 #define RAM_SIZE 0x10000ull
@@ -55,20 +56,6 @@ static void noop(void *ctx)
 static void log_fn(void *ctx, const char *what, uint64_t v)
 {
 	(void)ctx, (void)what, (void)v;
-}
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < bytes && in->n; i++, in->n--)
-		v |= (uint64_t)*in->p++ << (8 * i);
-	return v;
 }
 
 /* Used elements seen so far, per queue: the new ones are checked after each step. */

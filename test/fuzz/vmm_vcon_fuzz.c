@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "vcon.h"
+#include "fuzz_input.h"
 
 #define RAM_IPA 0x40000000ull
 #define RAM_SIZE 0x10000ull
@@ -82,30 +83,16 @@ static void log_fn(void *ctx, const char *what, uint64_t v)
 	(void)ctx, (void)what, (void)v;
 }
 
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < bytes && in->n; i++, in->n--)
-		v |= (uint64_t)*in->p++ << (8 * i);
-	return v;
-}
-
 /* Used elements seen so far, per queue: the new ones are checked after each step. */
 static uint16_t seen[2];
 
 static void check_queues(void)
 {
 	for (unsigned q = 0; q < VCON_QUEUES; q++) {
-		const struct pv_vq_dev *vq = &c.q[q].vq;
+		const struct pv_vq_dev *vq = &c.q[q].srv.vq;
 		const struct pv_virtq_used *u = (const struct pv_virtq_used *)(ram + q_used[q]);
 
-		if (!c.q[q].ready || vq->broken)
+		if (!c.q[q].srv.ready || vq->broken)
 			continue; /* an impossible available ring: its bad head is not returned */
 		check(vq->in_flight == (c.q[q].held ? 1u : 0u));
 		check((uint16_t)(vq->used_idx + vq->in_flight) == vq->last_avail);

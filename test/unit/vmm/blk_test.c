@@ -526,18 +526,18 @@ static void test_back_pressure(void **state)
 	}
 	notify();
 	assert_int_equal(vblk_outstanding(&b), VBLK_SLOTS);
-	assert_int_equal(b.vq.last_avail, 32);
+	assert_int_equal(b.q.vq.last_avail, 32);
 	notify(); /* kicking again changes nothing */
-	assert_int_equal(b.vq.last_avail, 32);
+	assert_int_equal(b.q.vq.last_avail, 32);
 	/* Taken but not completed: the slots still bound what is outstanding. */
 	got = backend_take(r, MOAT_BLK_RING_ENTRIES);
 	assert_int_equal(got, 32);
 	vblk_backend_signal(&b);
-	assert_int_equal(b.vq.last_avail, 32);
+	assert_int_equal(b.q.vq.last_avail, 32);
 	for (unsigned i = 0; i < 5; i++)
 		backend_complete(r[i].tag, MOAT_BLK_OK);
 	done = 5;
-	assert_int_equal(b.vq.last_avail, 37);
+	assert_int_equal(b.q.vq.last_avail, 37);
 	assert_int_equal(vblk_outstanding(&b), VBLK_SLOTS);
 	assert_int_equal(backend_take(r, MOAT_BLK_RING_ENTRIES), 5);
 	for (unsigned i = 0; i < 5; i++)
@@ -545,7 +545,7 @@ static void test_back_pressure(void **state)
 	for (unsigned i = 0; i < 5; i++)
 		backend_complete(r[i].tag, MOAT_BLK_OK);
 	done += 5;
-	assert_int_equal(b.vq.last_avail, 40);
+	assert_int_equal(b.q.vq.last_avail, 40);
 	assert_int_equal(used_idx(), done);
 	assert_true(vblk_outstanding(&b) <= VBLK_SLOTS);
 }
