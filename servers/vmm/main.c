@@ -404,7 +404,8 @@ static bool device_access(uint64_t ipa, unsigned size, bool write, uint64_t *v)
 		ok = vnet_access(&vm.net, ipa - dt->virtio[vm.net_slot].base, size, write, v);
 	else if (vm.hvc && ipa - dt->virtio[vm.vcon_slot].base < DEVTREE_VIRTIO_STRIDE) {
 		ok = vcon_access(&vm.vcon, ipa - dt->virtio[vm.vcon_slot].base, size, write, v);
-		console_in(); /* a reset or DRIVER_OK may have moved input between the consoles */
+		if (write)
+			console_in(); /* a reset or DRIVER_OK may have moved input between the consoles */
 	}
 	return ok;
 }
