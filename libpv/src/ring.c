@@ -353,20 +353,28 @@ bool pv_ring_consumer_prepare_wait(struct pv_ring_consumer *c)
 	return c->prod_seen == c->cons;
 }
 
-bool pv_ring_producer_prepare_wait(struct pv_ring_producer *p)
+bool pv_ring_producer_prepare_wait_for(struct pv_ring_producer *p, uint32_t room)
 {
 	uint32_t capacity = p->mask + 1;
 
-	if (p->broken || p->prod - p->cons_seen != capacity)
+	if (p->broken || room == 0 || room > capacity || pv_ring_producer_space(p) >= room)
 		return false;
-	/* Ask for a notification when cons passes the oldest unconsumed entry. */
-	pv_store_relaxed32(&p->hdr->cons_event, p->cons_seen);
+	/*
+	 * Ask for a notification when cons passes the entry whose release
+	 * leaves `room` free: cons >= prod - capacity + room.
+	 */
+	pv_store_relaxed32(&p->hdr->cons_event, p->prod - capacity + room - 1);
 	/* Full fence: cons_event is visible before we read cons again; pairs
 	 * with the fence in pv_ring_consumer_kick_needed. */
 	pv_fence_full();
 	if (producer_refresh(p) != PV_OK)
 		return false;
-	return p->prod - p->cons_seen == capacity;
+	return pv_ring_producer_space(p) < room;
+}
+
+bool pv_ring_producer_prepare_wait(struct pv_ring_producer *p)
+{
+	return pv_ring_producer_prepare_wait_for(p, 1);
 }
 
 uint32_t pv_ring_consumer_pending(const struct pv_ring_consumer *c)

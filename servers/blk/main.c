@@ -13,9 +13,14 @@
 
 #include "core.h"
 
-/* A request accepted from a client: its own copy, until its completion. */
+/*
+ * A request accepted from a client: our own copy, until its completion,
+ * which goes to the driver as it is once the core lets it go (with the
+ * physical sector and our tag in place of the client's).
+ */
 struct held {
 	struct moat_blk_request req;
+	uint64_t client_tag;
 	bool used;
 };
 
@@ -27,8 +32,7 @@ static struct moat_blk_server client[BLK_CLIENTS_MAX];
 static unsigned client_channel[BLK_CLIENTS_MAX]; /* core client i: this channel */
 static struct held held[BLK_CLIENTS_MAX][HELD_PER_CLIENT];
 static unsigned held_count[BLK_CLIENTS_MAX];
-static struct moat_blk_request out; /* taken from the core, waiting for room in the driver's ring */
-static bool out_waiting;
+static struct moat_blk_request *out; /* taken from the core, waiting for room in the driver's ring */
 
 static unsigned free_held(unsigned i)
 {
@@ -65,30 +69,36 @@ static bool room_for_one(unsigned i)
  */
 static void take_from(unsigned i)
 {
-	struct moat_blk_request q;
 	bool took = false;
 
-	while (room_for_one(i) && pv_ring_consume(&client[i].req, &q, 1) == 1) {
+	while (room_for_one(i)) {
 		unsigned k = free_held(i);
-		struct blk_core_req r = { .tag = k, .op = q.op, .sector = q.sector };
+		struct held *h = &held[i][k];
+		struct moat_blk_request *q = &h->req;
+		struct blk_core_req r;
 		uint64_t bytes = 0;
 		enum blk_core_error e;
 
+		/* Copied out of the ring once, into the place that holds it. */
+		if (pv_ring_consume(&client[i].req, q, 1) != 1)
+			break;
 		took = true;
-		for (uint32_t s = 0; s < q.count && s < MOAT_BLK_SEGMENTS; s++)
-			bytes += q.seg[s].len;
+		r = (struct blk_core_req){ .tag = k, .op = q->op, .sector = q->sector };
+		for (uint32_t s = 0; s < q->count && s < MOAT_BLK_SEGMENTS; s++)
+			bytes += q->seg[s].len;
 		r.sectors = (uint32_t)(bytes / MOAT_BLK_SECTOR);
-		if (q.count > MOAT_BLK_SEGMENTS || bytes % MOAT_BLK_SECTOR ||
-		    bytes > MOAT_BLK_MAX_BYTES || (q.op == MOAT_BLK_FLUSH) != (q.count == 0))
+		if (q->count > MOAT_BLK_SEGMENTS || bytes % MOAT_BLK_SECTOR ||
+		    bytes > MOAT_BLK_MAX_BYTES || (q->op == MOAT_BLK_FLUSH) != (q->count == 0))
 			e = BLK_CORE_E_SIZE;
 		else
 			e = blk_core_accept(&core, i, &r);
 		if (e != BLK_CORE_OK) {
-			answer(i, q.tag, e == BLK_CORE_E_OP ? MOAT_BLK_UNSUPP : MOAT_BLK_REFUSED);
+			answer(i, q->tag, e == BLK_CORE_E_OP ? MOAT_BLK_UNSUPP : MOAT_BLK_REFUSED);
 			continue;
 		}
-		q.client = client_channel[i];
-		held[i][k] = (struct held){ .req = q, .used = true };
+		h->client_tag = q->tag;
+		q->client = client_channel[i];
+		h->used = true;
 		held_count[i]++;
 	}
 	if (took && pv_ring_consumer_kick_needed(&client[i].req))
@@ -104,17 +114,16 @@ static void dispatch(void)
 		unsigned i;
 		struct blk_core_req r;
 
-		if (!out_waiting) {
+		if (!out) {
 			if (!blk_core_next(&core, &i, &r))
 				break;
-			out = held[i][r.tag].req;
-			out.sector = r.sector;
-			out.tag = (uint64_t)i << 32 | r.tag; /* whose, and which of its held */
-			out_waiting = true;
+			out = &held[i][r.tag].req;
+			out->sector = r.sector;
+			out->tag = (uint64_t)i << 32 | r.tag; /* whose, and which of its held */
 		}
-		if (pv_ring_produce(&driver.req, &out, 1) != 1)
+		if (pv_ring_produce(&driver.req, out, 1) != 1)
 			break;
-		out_waiting = false;
+		out = NULL;
 		sent = true;
 	}
 	if (sent && pv_ring_producer_kick_needed(&driver.req))
@@ -139,12 +148,30 @@ static void collect(void)
 		}
 		blk_core_complete(&core, i, held[i][k].req.op);
 		/* Room for it was kept when the request was taken (room_for_one). */
-		answer(i, held[i][k].req.tag, c.status);
+		answer(i, held[i][k].client_tag, c.status);
 		held[i][k].used = false;
 		held_count[i]--;
 	}
 	if (took && pv_ring_consumer_kick_needed(&driver.done))
 		moat_signal(driver.signal);
+}
+
+/*
+ * Whether client i has nothing for us until it signals: with room for one
+ * more request, none is waiting in its ring; without, its answers ring
+ * needs the client to take some before one more fits (unless what it has
+ * here fills the ring or the backend's share, which only the driver's
+ * completions change).
+ */
+static bool client_quiet(unsigned i)
+{
+	unsigned need = held_count[i] + 1;
+
+	if (room_for_one(i))
+		return pv_ring_consumer_prepare_wait(&client[i].req);
+	if (need > HELD_PER_CLIENT || need > pv_ring_producer_capacity(&client[i].done))
+		return true;
+	return pv_ring_producer_prepare_wait_for(&client[i].done, need);
 }
 
 static bool quiet(void)
@@ -155,14 +182,11 @@ static bool quiet(void)
 	dispatch();
 	if (!pv_ring_consumer_prepare_wait(&driver.done))
 		return false;
-	if (out_waiting && !pv_ring_producer_prepare_wait(&driver.req))
+	if (out && !pv_ring_producer_prepare_wait(&driver.req))
 		return false;
-	for (unsigned i = 0; i < core.clients; i++) {
-		/* With room, wait for requests; without, for the client to take its answers. */
-		if (room_for_one(i) ? !pv_ring_consumer_prepare_wait(&client[i].req)
-				    : !pv_ring_producer_prepare_wait(&client[i].done))
+	for (unsigned i = 0; i < core.clients; i++)
+		if (!client_quiet(i))
 			return false;
-	}
 	return true;
 }
 

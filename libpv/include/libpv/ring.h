@@ -120,11 +120,24 @@ bool pv_ring_consumer_kick_needed(struct pv_ring_consumer *c);
 bool pv_ring_consumer_prepare_wait(struct pv_ring_consumer *c);
 bool pv_ring_producer_prepare_wait(struct pv_ring_producer *p);
 
+/*
+ * As pv_ring_producer_prepare_wait, for a producer that needs `room` free
+ * entries at once (1 to the capacity): true means fewer are free, and the
+ * consumer will notify once it has freed enough; false, retry now (or
+ * `room` is 0 or more than the ring holds, which no wait can give).
+ */
+bool pv_ring_producer_prepare_wait_for(struct pv_ring_producer *p, uint32_t room);
+
 /* Entries the consumer knows to be waiting, from its last refresh. */
 uint32_t pv_ring_consumer_pending(const struct pv_ring_consumer *c);
 
 /* Free slots the producer knows of, from its last refresh. */
 uint32_t pv_ring_producer_space(const struct pv_ring_producer *p);
+
+static inline uint32_t pv_ring_producer_capacity(const struct pv_ring_producer *p)
+{
+	return p->mask + 1;
+}
 
 static inline bool pv_ring_producer_broken(const struct pv_ring_producer *p)
 {

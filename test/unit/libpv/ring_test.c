@@ -348,6 +348,41 @@ static void test_producer_wait_and_kick(void **state)
 	assert_false(pv_ring_consumer_kick_needed(&cons));
 }
 
+/*
+ * A producer that needs several free entries at once (the block backend
+ * keeps room for an answer to every request it holds) is told only when
+ * that many are free, however far round the indices are.
+ */
+static void test_producer_prepare_wait_for_room(void **state)
+{
+	(void)state;
+	for (uint64_t round = 0; round < 3; round++) {
+		uint64_t first = round * (CAP + 2);
+
+		produce_n(first, CAP);
+		assert_false(pv_ring_producer_prepare_wait_for(&prod, 0));
+		assert_false(pv_ring_producer_prepare_wait_for(&prod, CAP + 1)); /* no wait gives it */
+		assert_true(pv_ring_producer_prepare_wait_for(&prod, 3));
+		consume_expect(first, 1);
+		assert_false(pv_ring_consumer_kick_needed(&cons)); /* 1 free: not yet */
+		consume_expect(first + 1, 1);
+		assert_false(pv_ring_consumer_kick_needed(&cons)); /* 2 */
+		consume_expect(first + 2, 1);
+		assert_true(pv_ring_consumer_kick_needed(&cons)); /* 3 free: now */
+		assert_false(pv_ring_producer_prepare_wait_for(&prod, 3)); /* and it sees them */
+		assert_int_equal(pv_ring_producer_space(&prod), 3);
+		/* Already enough free: nothing to wait for. */
+		assert_false(pv_ring_producer_prepare_wait_for(&prod, 2));
+		/* 3 free, 4 wanted: one more consumed is enough. */
+		assert_true(pv_ring_producer_prepare_wait_for(&prod, 4));
+		consume_expect(first + 3, 1);
+		assert_true(pv_ring_consumer_kick_needed(&cons));
+		consume_expect(first + 4, CAP - 4);
+		produce_n(first + CAP, 2);
+		consume_expect(first + CAP, 2);
+	}
+}
+
 static void test_producer_prepare_wait_rechecks(void **state)
 {
 	(void)state;
@@ -398,6 +433,7 @@ int main(void)
 		T(test_consumer_prepare_wait_rechecks),
 		T(test_producer_wait_and_kick),
 		T(test_producer_prepare_wait_rechecks),
+		T(test_producer_prepare_wait_for_room),
 		T(test_hostile_event_values),
 	};
 #undef T
