@@ -255,7 +255,8 @@ static void take_requests(void)
 
 	while (backlog_count < BLK_MAX_REQUESTS) {
 		if (!holding) {
-			if (pv_ring_consume(&chan.req, &held, 1) != 1)
+			if (pv_ring_consume_prefix(&chan.req, &held, MOAT_BLK_REQUEST_HEAD,
+						   moat_blk_request_more) != 1)
 				break;
 			took = true;
 			holding = true;

@@ -309,6 +309,57 @@ int32_t pv_ring_consume(struct pv_ring_consumer *c, void *out, uint32_t max)
 	return (int32_t)max;
 }
 
+int32_t pv_ring_produce_prefix(struct pv_ring_producer *p, const void *entry, uint32_t bytes)
+{
+	if (p->broken)
+		return PV_E_BROKEN;
+	if (entry == NULL || bytes > p->entry_size)
+		return PV_E_INVAL;
+	if (p->prod - p->cons_seen == p->mask + 1) {
+		int err = producer_refresh(p);
+
+		if (err != PV_OK)
+			return err;
+		if (p->prod - p->cons_seen == p->mask + 1)
+			return 0;
+	}
+	pv_copy_to_shared(p->slots + (p->prod & p->mask) * p->entry_size, entry, bytes);
+	p->prod++;
+	/* Release: the bytes copied above are visible before the new prod. */
+	pv_store_release32(&p->hdr->prod, p->prod);
+	return 1;
+}
+
+int32_t pv_ring_consume_prefix(struct pv_ring_consumer *c, void *out, uint32_t head,
+			       pv_ring_more_fn more)
+{
+	const uint8_t *slot;
+	uint32_t rest;
+
+	if (c->broken)
+		return PV_E_BROKEN;
+	if (out == NULL || more == NULL || head > c->entry_size)
+		return PV_E_INVAL;
+	if (c->prod_seen == c->cons) {
+		int err = consumer_refresh(c);
+
+		if (err != PV_OK)
+			return err;
+		if (c->prod_seen == c->cons)
+			return 0;
+	}
+	slot = c->slots + (c->cons & c->mask) * c->entry_size;
+	pv_copy_from_shared(out, slot, head);
+	rest = more(out);
+	if (rest > c->entry_size - head)
+		rest = c->entry_size - head;
+	pv_copy_from_shared((uint8_t *)out + head, slot + head, rest);
+	c->cons++;
+	/* Release: our copies are complete before the producer sees the slot free. */
+	pv_store_release32(&c->hdr->cons, c->cons);
+	return 1;
+}
+
 bool pv_ring_producer_kick_needed(struct pv_ring_producer *p)
 {
 	uint32_t old = p->kicked, event;

@@ -80,7 +80,8 @@ static void take_from(unsigned i)
 		enum blk_core_error e;
 
 		/* Copied out of the ring once, into the place that holds it. */
-		if (pv_ring_consume(&client[i].req, q, 1) != 1)
+		if (pv_ring_consume_prefix(&client[i].req, q, MOAT_BLK_REQUEST_HEAD,
+					   moat_blk_request_more) != 1)
 			break;
 		took = true;
 		r = (struct blk_core_req){ .tag = k, .op = q->op, .sector = q->sector };
@@ -121,7 +122,7 @@ static void dispatch(void)
 			out->sector = r.sector;
 			out->tag = (uint64_t)i << 32 | r.tag; /* whose, and which of its held */
 		}
-		if (pv_ring_produce(&driver.req, out, 1) != 1)
+		if (pv_ring_produce_prefix(&driver.req, out, moat_blk_request_bytes(out)) != 1)
 			break;
 		out = NULL;
 		sent = true;

@@ -222,7 +222,7 @@ static void forward(struct vblk *b, int i, const struct pv_vq_chain *ch,
 	*s = (struct vblk_slot){ .busy = true, .gen = b->gen, .tag = r->tag, .head = ch->head,
 				 .in_bytes = ch->in_bytes, .used_len = used,
 				 .status = status_of(ch) };
-	if ((n = pv_ring_produce(&b->req, r, 1)) != 1) {
+	if ((n = pv_ring_produce_prefix(&b->req, r, moat_blk_request_bytes(r))) != 1) {
 		s->busy = false;
 		answer(b, ch->head, ch->in_bytes, s->status, VIRTIO_BLK_S_IOERR, 1);
 		needs_reset(b, "the backend broke the request ring", n);

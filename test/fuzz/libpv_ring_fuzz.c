@@ -5,7 +5,9 @@
  * calls. The consumer must never read or write outside the ring area or
  * its output buffer (each an exactly-sized allocation under
  * AddressSanitizer), must return only counts the producer's index allows,
- * and once broken must stay broken.
+ * and once broken must stay broken. Entries are taken whole or by their
+ * prefix (pv_ring_consume_prefix, with a length callback that answers
+ * anything).
  *
  * Input: 2 configuration bytes, then 5-byte steps (op, 4 bytes of argument).
  */
@@ -51,6 +53,39 @@ static void do_consume(struct pv_ring_consumer *c, struct model *m, uint32_t cap
 	free(out);
 }
 
+/* What more() answers for the next prefix consume: anything, as a hostile entry's head might say. */
+static uint32_t more_answer;
+
+static uint32_t more(const void *head)
+{
+	(void)head;
+	return more_answer;
+}
+
+/* One entry by its prefix: head of 0 to esz + 8 bytes, then whatever more() says. */
+static void do_consume_prefix(struct pv_ring_consumer *c, struct model *m, uint32_t esz,
+			      uint32_t arg)
+{
+	uint32_t head = arg % (esz + 9);
+	uint8_t *out = malloc(esz); /* exactly one entry: a copy past it is caught */
+	bool was_broken = pv_ring_consumer_broken(c);
+	int32_t r;
+
+	more_answer = arg >> 8;
+	r = pv_ring_consume_prefix(c, out, head, more);
+	if (r == 1 || r == 0) {
+		check(head <= esz);
+		m->cons += (uint32_t)r;
+		check(c->hdr->cons == m->cons);
+	} else if (r == PV_E_INVAL) {
+		check(head > esz && pv_ring_consumer_broken(c) == was_broken);
+	} else {
+		check(r == PV_E_PEER_INDEX || r == PV_E_BROKEN);
+		check(pv_ring_consumer_broken(c));
+	}
+	free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pv_ring_consumer c;
@@ -76,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t arg = le32(data + i + 1);
 		bool was_broken = pv_ring_consumer_broken(&c);
 
-		switch (data[i] % 6) {
+		switch (data[i] % 7) {
 		case 0:
 			h->prod = arg;
 			break;
@@ -89,6 +124,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 3:
 			do_consume(&c, &m, cap, esz, arg);
+			break;
+		case 6:
+			do_consume_prefix(&c, &m, esz, arg);
 			break;
 		case 4:
 			if (pv_ring_consumer_prepare_wait(&c))

@@ -106,6 +106,27 @@ int32_t pv_ring_produce(struct pv_ring_producer *p, const void *entries, uint32_
 int32_t pv_ring_consume(struct pv_ring_consumer *c, void *out, uint32_t max);
 
 /*
+ * Rings of entries whose first bytes say how much of the rest is used (a
+ * block request and its segments): only those bytes are copied.
+ *
+ * pv_ring_produce_prefix publishes one entry of which `bytes` (at most the
+ * entry size) are copied in; the rest of its slot is left as it was, and
+ * the consumer must not look at it. Returns 1, 0 when full, or an error as
+ * pv_ring_produce.
+ *
+ * pv_ring_consume_prefix copies the oldest entry's first `head` bytes into
+ * out, then asks more(out) how many bytes follow (it sees only the private
+ * copy; an answer past the entry's end is cut to it), copies those, and
+ * consumes the entry. Each shared byte is read once. Returns 1, 0 when
+ * empty, or an error as pv_ring_consume; PV_E_INVAL if head is larger than
+ * an entry.
+ */
+int32_t pv_ring_produce_prefix(struct pv_ring_producer *p, const void *entry, uint32_t bytes);
+typedef uint32_t (*pv_ring_more_fn)(const void *head);
+int32_t pv_ring_consume_prefix(struct pv_ring_consumer *c, void *out, uint32_t head,
+			       pv_ring_more_fn more);
+
+/*
  * After producing (consuming): must the peer be notified? Call before this
  * side waits, at the latest. Each call covers everything since the last.
  */

@@ -383,6 +383,83 @@ static void test_producer_prepare_wait_for_room(void **state)
 	}
 }
 
+/* ---- Entries by their prefix (pv_ring_produce_prefix, pv_ring_consume_prefix) ---- */
+
+static const void *more_saw;
+static uint32_t more_answer;
+
+static uint32_t more(const void *head)
+{
+	more_saw = head;
+	return more_answer;
+}
+
+static void test_prefix_copies_only_what_is_used(void **state)
+{
+	struct entry e = mk(7), out;
+
+	(void)state;
+	produce_n(1, 1); /* the slot of the next round holds mk(1) ... */
+	consume_expect(1, 1);
+	for (uint32_t k = 1; k < CAP; k++) { /* ... when the indices come round to it */
+		produce_n(1 + k, 1);
+		consume_expect(1 + k, 1);
+	}
+	/* Only the first word goes in: the slot keeps mk(1)'s second. */
+	assert_int_equal(pv_ring_produce_prefix(&prod, &e, 8), 1);
+	out = (struct entry){ 0, 0x5555 };
+	more_answer = 0;
+	assert_int_equal(pv_ring_consume_prefix(&cons, &out, 8, more), 1);
+	assert_ptr_equal(more_saw, &out); /* it is asked about our copy, never the ring */
+	assert_int_equal(out.seq, 7);
+	assert_int_equal(out.check, 0x5555); /* nothing past what more() asked for */
+	assert_int_equal(hdr->cons, CAP + 1);
+
+	/* Asked for the rest, it copies the slot's: the stale word. */
+	assert_int_equal(pv_ring_produce_prefix(&prod, &e, 8), 1);
+	more_answer = 8;
+	assert_int_equal(pv_ring_consume_prefix(&cons, &out, 8, more), 1);
+	assert_int_equal(out.seq, 7);
+	assert_int_equal(out.check, mk(2).check);
+}
+
+static void test_prefix_bounds(void **state)
+{
+	uint8_t out[ESZ + 8];
+	struct entry e = mk(3);
+
+	(void)state;
+	assert_int_equal(pv_ring_consume_prefix(&cons, out, 8, more), 0); /* empty */
+	assert_int_equal(pv_ring_produce_prefix(&prod, &e, ESZ + 8), PV_E_INVAL);
+	assert_int_equal(pv_ring_produce_prefix(&prod, NULL, 8), PV_E_INVAL);
+	assert_int_equal(pv_ring_produce_prefix(&prod, &e, ESZ), 1);
+	assert_int_equal(pv_ring_consume_prefix(&cons, out, ESZ + 8, more), PV_E_INVAL);
+	assert_int_equal(pv_ring_consume_prefix(&cons, out, 8, NULL), PV_E_INVAL);
+	assert_false(pv_ring_consumer_broken(&cons)); /* the caller's mistakes break nothing */
+	/* An answer past the entry is cut at its end. */
+	memset(out, 0xee, sizeof(out));
+	more_answer = 1000;
+	assert_int_equal(pv_ring_consume_prefix(&cons, out, 8, more), 1);
+	assert_memory_equal(out, &e, ESZ);
+	for (unsigned i = ESZ; i < sizeof(out); i++)
+		assert_int_equal(out[i], 0xee);
+	/* Full: nothing is published. */
+	for (uint32_t k = 0; k < CAP; k++)
+		assert_int_equal(pv_ring_produce_prefix(&prod, &e, 8), 1);
+	assert_int_equal(pv_ring_produce_prefix(&prod, &e, 8), 0);
+	assert_int_equal(hdr->prod, CAP + 1);
+	more_answer = 0;
+	for (uint32_t k = 0; k < CAP; k++) {
+		assert_int_equal(pv_ring_consume_prefix(&cons, out, 8, more), 1);
+		assert_memory_equal(out, &e, 8);
+	}
+	/* A consumer's impossible index breaks the producer, as for whole entries. */
+	hdr->cons = hdr->prod + 1;
+	assert_int_equal(pv_ring_produce_prefix(&prod, &e, 8), PV_E_PEER_INDEX);
+	assert_true(pv_ring_producer_broken(&prod));
+	assert_int_equal(pv_ring_produce_prefix(&prod, &e, 8), PV_E_BROKEN);
+}
+
 static void test_producer_prepare_wait_rechecks(void **state)
 {
 	(void)state;
@@ -434,6 +511,8 @@ int main(void)
 		T(test_producer_wait_and_kick),
 		T(test_producer_prepare_wait_rechecks),
 		T(test_producer_prepare_wait_for_room),
+		T(test_prefix_copies_only_what_is_used),
+		T(test_prefix_bounds),
 		T(test_hostile_event_values),
 	};
 #undef T

@@ -61,6 +61,30 @@ struct moat_blk_completion {
 _Static_assert(sizeof(struct moat_blk_request) == 288, "block request ABI");
 _Static_assert(sizeof(struct moat_blk_completion) == 16, "block completion ABI");
 
+/*
+ * A request crosses its ring as its first MOAT_BLK_REQUEST_HEAD bytes and
+ * the segments it uses, no more (pv_ring_produce_prefix and
+ * pv_ring_consume_prefix): most have one segment, and the whole entry is
+ * 288 bytes. A count beyond MOAT_BLK_SEGMENTS brings MOAT_BLK_SEGMENTS
+ * along, and is refused by whoever checks it.
+ */
+#define MOAT_BLK_REQUEST_HEAD 32u
+_Static_assert(__builtin_offsetof(struct moat_blk_request, seg) == MOAT_BLK_REQUEST_HEAD,
+	       "block request ABI: the head");
+
+static inline uint32_t moat_blk_request_more(const void *head)
+{
+	uint32_t n = ((const struct moat_blk_request *)head)->count;
+
+	return (n < MOAT_BLK_SEGMENTS ? n : MOAT_BLK_SEGMENTS) *
+	       (uint32_t)sizeof(struct moat_blk_segment);
+}
+
+static inline uint32_t moat_blk_request_bytes(const struct moat_blk_request *r)
+{
+	return MOAT_BLK_REQUEST_HEAD + moat_blk_request_more(r);
+}
+
 /* The channel's shared memory. */
 #define MOAT_BLK_RING_ENTRIES 32u
 #define MOAT_BLK_REQUESTS 0u	    /* 128 + 32 * 288 = 9344 bytes */
