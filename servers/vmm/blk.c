@@ -139,7 +139,13 @@ static unsigned parse(struct vblk *b, const struct pv_vq_chain *ch, struct moat_
 		return VIRTIO_BLK_S_IOERR;
 	}
 	out_data = ch->out_bytes - sizeof(h);
-	*r = (struct moat_blk_request){ .sector = h.sector };
+	/* Its head; segments are added by translate(), and only those cross the ring. */
+	r->tag = 0;
+	r->op = 0;
+	r->count = 0;
+	r->sector = h.sector;
+	r->client = 0;
+	r->reserved = 0;
 	switch (h.type) {
 	case VIRTIO_BLK_T_IN:
 		r->op = MOAT_BLK_READ;
