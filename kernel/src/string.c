@@ -7,7 +7,7 @@
  * compiler's own struct copies and clears call, in the kernel and in every
  * domain (servers/runtime links this file), so a byte at a time cost a
  * ring entry of 288 bytes some 1,100 instructions per copy
- * (docs/performance.md, "memcpy").
+ * (docs/performance.md, "Where the block path's instructions go").
  */
 typedef uint64_t __attribute__((may_alias)) word_t;
 
