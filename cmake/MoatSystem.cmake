@@ -313,10 +313,10 @@ function(_moat_platform_dtb platform out)
   set(${out} ${dtb} PARENT_SCOPE)
 endfunction()
 
-# moat_system(NAME <n> PLATFORM qemu-virt): the image <n>.img of everything
-# declared since the previous moat_system().
+# moat_system(NAME <n> PLATFORM qemu-virt [KERNEL <kernel library>]): the
+# image <n>.img of everything declared since the previous moat_system().
 function(moat_system)
-  cmake_parse_arguments(A "" "NAME;PLATFORM" "" ${ARGN})
+  cmake_parse_arguments(A "" "NAME;PLATFORM;KERNEL" "" ${ARGN})
   _moat_no_extra("moat_system(${A_NAME})" ${A_UNPARSED_ARGUMENTS})
   if(NOT A_NAME OR NOT A_PLATFORM)
     _moat_fail("moat_system(${A_NAME}): NAME and PLATFORM are required")
@@ -359,5 +359,5 @@ function(moat_system)
   target_include_directories(${A_NAME}_root PRIVATE ${MOAT_SYSTEM_ROOT_DIR}
       ${MOAT_SYSTEM_KERNEL_DIR}/src ${MOAT_SYSTEM_KERNEL_DIR}/arch/aarch64)
   moat_kernel_image(${A_NAME} ROOTSERVER ${A_NAME}_root PROGRAMS ${programs}
-      FILES ${files})
+      FILES ${files} KERNEL ${A_KERNEL})
 endfunction()

@@ -337,4 +337,6 @@ void pv_main(uint64_t mode)
 		pv_net_mode();
 	else if (mode == PV_MODE_BLK_BENCH || mode == PV_MODE_BLK_QD32)
 		pv_blk_bench_mode(mode == PV_MODE_BLK_QD32);
+	else if (mode == PV_MODE_CPU_STATE)
+		pv_cpu_state_mode();
 }

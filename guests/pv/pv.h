@@ -9,7 +9,8 @@
  * its FP/SIMD registers survive switches to other guests; PV_MODE_SMP
  * starts and stops its second vCPU by PSCI, with bad requests too;
  * PV_MODE_BLK and PV_MODE_HOSTILE use its disk by PV I/O (blk.c, hostile.c),
- * PV_MODE_NET its NIC (net.c). Booted by
+ * PV_MODE_NET its NIC (net.c); PV_MODE_CPU_STATE goes for the PMU and
+ * debug registers every domain shares (cpu.c). Booted by
  * servers/vmm, x0 is its device tree instead, whose bootargs say
  * `pv.mode=<n>` (and `pv.seed=<n>` for the FP pattern).
  */
@@ -35,6 +36,7 @@
 #define PV_MODE_NET 10	  /* net.c: frames with another PV guest through the switch */
 #define PV_MODE_BLK_BENCH 11 /* io.c: 32 MiB read and written, for blk_pv_vs_direct */
 #define PV_MODE_BLK_QD32 12  /* io.c: 8192 reads of 4 KiB, 32 in flight */
+#define PV_MODE_CPU_STATE 13 /* cpu.c: at the PMU and debug registers every domain shares */
 
 /* blk.c and hostile.c's shared clock: the window of attacks, and its slots (odd ones attacked). */
 #define PV_IO_WINDOW_START_MS 1500ul
@@ -63,6 +65,7 @@ bool pv_console_open(void); /* the VMM's virtio console for pv_print: whether it
 /* Output through that console; false before it is open (or if it broke). */
 bool pv_console_write(const char *text, size_t n);
 void pv_hostile_mode(void);
+void pv_cpu_state_mode(void);
 
 /* Where its RAM starts (pv.ld links it there). */
 #define PV_RAM_IPA 0x40000000ul

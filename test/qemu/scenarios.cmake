@@ -511,6 +511,26 @@ moat_qemu_test(pv_blk SERIAL
 # its source (the switch drops and counts it; beta must never see it) and
 # frames of 10 and 1600 bytes (its VMM refuses them), and an echo must
 # still come back after them. Both print through their virtio consoles.
+# A guest at the CPU state every domain shares: the PMU and the debug
+# registers read as zero and ignore its writes, and the native console
+# server and UART driver go on working after it set a watchpoint on every
+# EL0 address they use. The kernel is the deployed one: a benchmark build
+# lets guests use the counters (docs/vm.md, "What a guest cannot reach").
+moat_qemu_test(pv_cpu_state
+    SYSTEM pvio/cpu_system.cmake
+    KERNEL moat_kernel_deployed
+    TIMEOUT 60
+    EXPECT_EXIT stop
+    EXPECT "\\[cpu\\] pv: PMCR_EL0 reads as zero: ok"
+           "\\[cpu\\] pv: PMCCNTR_EL0 and PMEVCNTR0_EL0 read as zero: ok"
+           "\\[cpu\\] pv: PMCR_EL0 still reads as zero after writes: ok"
+           "\\[cpu\\] pv: its watchpoint, breakpoint and MDSCR_EL1 read as zero: ok"
+           "\\[cpu\\] pv: the OS lock's status reads as zero: ok"
+           "\\[cpu\\] pv: cpu-state: line 2 after the attack"
+           "\\[cpu\\] pv: cpu-state mode: 0 failure\\(s\\)"
+           "root: guest 'cpu' powered off"
+    FORBID "WRONG" "faulted")
+
 moat_qemu_test(pv_net
     SYSTEM pvio/net_system.cmake
     QEMU_ARGS -netdev user,id=n0 -device virtio-net-device,netdev=n0

@@ -28,6 +28,27 @@
 	(HCR_E2H_BIT | HCR_RW | HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |     \
 	 HCR_TWI | HCR_TWE | HCR_TSC | HCR_TID3 | HCR_TACR | HCR_TIDCP)
 
+/*
+ * MDCR_EL2 while a guest runs: its accesses to the self-hosted debug
+ * registers (breakpoints, watchpoints, MDSCR_EL1, the OS lock, the debug
+ * ROM address) and, unless this is a benchmark build, to the performance
+ * monitors trap, and its VMM reads them as zero and ignores writes
+ * (docs/vm.md, "What a guest cannot reach"). Neither is switched with the
+ * guest: a watchpoint or MDSCR_EL1.MDE the guest left set would fire in
+ * the native domains that run after it, and the counters count for
+ * everyone. A benchmark build (MOAT_USER_CYCLE_COUNTER) lets guests time
+ * themselves with PMCCNTR_EL0, as it lets native domains.
+ */
+#define MDCR_TPM (1ul << 6)
+#define MDCR_TDA (1ul << 9)
+#define MDCR_TDOSA (1ul << 10)
+#define MDCR_TDRA (1ul << 11)
+#ifdef MOAT_USER_CYCLE_COUNTER
+#define MDCR_GUEST_TRAPS (MDCR_TDA | MDCR_TDOSA | MDCR_TDRA)
+#else
+#define MDCR_GUEST_TRAPS (MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA)
+#endif
+
 /* 48-bit IPAs, walks from level 0 (the same four levels as stage 1), 4 KiB granule. */
 #define VTCR_T0SZ(n) (n)
 #define VTCR_SL0_L0 (2ul << 6)
@@ -132,6 +153,7 @@ void arch_vcpu_enter(const struct vcpu_regs *r, paddr_t stage2_root, uint16_t vm
 	sysreg_write(cntv_ctl_el02, r->cntv_ctl);
 	sysreg_write(vttbr_el2, stage2_root.bits | (uint64_t)vmid << 48);
 	sysreg_write(hcr_el2, HCR_GUEST);
+	sysreg_write(mdcr_el2, sysreg_read(mdcr_el2) | MDCR_GUEST_TRAPS);
 	sysreg_write(cptr_el2, fp ? CPTR_FPEN : 0);
 	isb();
 }
@@ -145,6 +167,7 @@ void arch_vcpu_exit(struct vcpu_regs *r)
 	r->cntv_cval = sysreg_read(cntv_cval_el02);
 	sysreg_write(cntv_ctl_el02, 0); /* its interrupt is the kernel's to forward now */
 	sysreg_write(hcr_el2, HCR_NATIVE);
+	sysreg_write(mdcr_el2, sysreg_read(mdcr_el2) & ~MDCR_GUEST_TRAPS);
 	sysreg_write(cptr_el2, 0); /* the guest's FP registers stay loaded, out of reach */
 	isb();
 }
