@@ -242,22 +242,48 @@ static inline void consumer_hint_ahead(struct pv_ring_consumer *c, uint32_t n)
 	c->hinted = c->cons + want;
 }
 
+/* Free slots, reading the consumer's index only if fewer than `want` are known free; or an error. */
+static int64_t producer_room(struct pv_ring_producer *p, uint32_t want)
+{
+	uint32_t room = p->mask + 1 - (p->prod - p->cons_seen);
+
+	if (room < want) {
+		int err = producer_refresh(p);
+
+		if (err != PV_OK)
+			return err;
+		room = p->mask + 1 - (p->prod - p->cons_seen);
+	}
+	return room;
+}
+
+/* Entries waiting, reading the producer's index only if fewer than `want` are known; or an error. */
+static int64_t consumer_avail(struct pv_ring_consumer *c, uint32_t want)
+{
+	uint32_t avail = c->prod_seen - c->cons;
+
+	if (avail < want) {
+		int err = consumer_refresh(c);
+
+		if (err != PV_OK)
+			return err;
+		avail = c->prod_seen - c->cons;
+	}
+	return avail;
+}
+
 int32_t pv_ring_produce(struct pv_ring_producer *p, const void *entries, uint32_t n)
 {
-	uint32_t capacity = p->mask + 1;
-	uint32_t room = capacity - (p->prod - p->cons_seen);
+	int64_t got;
+	uint32_t room;
 
 	if (p->broken)
 		return PV_E_BROKEN;
 	if (entries == NULL && n != 0)
 		return PV_E_INVAL;
-	if (room < n) {
-		int err = producer_refresh(p);
-
-		if (err != PV_OK)
-			return err;
-		room = capacity - (p->prod - p->cons_seen);
-	}
+	if ((got = producer_room(p, n)) < 0)
+		return (int32_t)got;
+	room = (uint32_t)got;
 	if (n > room)
 		n = room;
 	if (n == 0)
@@ -280,21 +306,16 @@ int32_t pv_ring_produce(struct pv_ring_producer *p, const void *entries, uint32_
 
 int32_t pv_ring_consume(struct pv_ring_consumer *c, void *out, uint32_t max)
 {
-	uint32_t avail = c->prod_seen - c->cons;
+	int64_t avail;
 
 	if (c->broken)
 		return PV_E_BROKEN;
 	if (out == NULL && max != 0)
 		return PV_E_INVAL;
-	if (avail < max) {
-		int err = consumer_refresh(c);
-
-		if (err != PV_OK)
-			return err;
-		avail = c->prod_seen - c->cons;
-	}
+	if ((avail = consumer_avail(c, max)) < 0)
+		return (int32_t)avail;
 	if (max > avail)
-		max = avail;
+		max = (uint32_t)avail;
 	if (max == 0)
 		return 0;
 	get_slots(c, out, max);
@@ -311,18 +332,14 @@ int32_t pv_ring_consume(struct pv_ring_consumer *c, void *out, uint32_t max)
 
 int32_t pv_ring_produce_prefix(struct pv_ring_producer *p, const void *entry, uint32_t bytes)
 {
+	int64_t room;
+
 	if (p->broken)
 		return PV_E_BROKEN;
 	if (entry == NULL || bytes > p->entry_size)
 		return PV_E_INVAL;
-	if (p->prod - p->cons_seen == p->mask + 1) {
-		int err = producer_refresh(p);
-
-		if (err != PV_OK)
-			return err;
-		if (p->prod - p->cons_seen == p->mask + 1)
-			return 0;
-	}
+	if ((room = producer_room(p, 1)) <= 0)
+		return (int32_t)room;
 	pv_copy_to_shared(p->slots + (p->prod & p->mask) * p->entry_size, entry, bytes);
 	p->prod++;
 	/* Release: the bytes copied above are visible before the new prod. */
@@ -335,19 +352,14 @@ int32_t pv_ring_consume_prefix(struct pv_ring_consumer *c, void *out, uint32_t h
 {
 	const uint8_t *slot;
 	uint32_t rest;
+	int64_t avail;
 
 	if (c->broken)
 		return PV_E_BROKEN;
 	if (out == NULL || more == NULL || head > c->entry_size)
 		return PV_E_INVAL;
-	if (c->prod_seen == c->cons) {
-		int err = consumer_refresh(c);
-
-		if (err != PV_OK)
-			return err;
-		if (c->prod_seen == c->cons)
-			return 0;
-	}
+	if ((avail = consumer_avail(c, 1)) <= 0)
+		return (int32_t)avail;
 	slot = c->slots + (c->cons & c->mask) * c->entry_size;
 	pv_copy_from_shared(out, slot, head);
 	rest = more(out);
