@@ -77,6 +77,19 @@ uint64_t pv_io_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	return pv_hypercall(fn, a1, a2, a3).x0;
 }
 
+bool pv_io_post_out(struct pv_vq_drv *vq, uint32_t *free, unsigned k, const void *buf, uint32_t len,
+		    uint64_t notify)
+{
+	struct pv_sg sg = {.addr = pv_gaddr((uintptr_t)buf), .len = len};
+
+	if (pv_vq_drv_add(vq, &sg, 1, 0, k) < 0)
+		return false;
+	*free &= ~(1u << k);
+	if (pv_vq_drv_kick_needed(vq))
+		pv_io_call(MOAT_PVIO_NOTIFY, notify, 0, 0);
+	return true;
+}
+
 /* The disk's capacity in sectors, 0 if there is none; *status its virtio status byte. */
 uint64_t pv_disk_info(uint64_t *status)
 {
@@ -143,7 +156,6 @@ bool pv_console_open(void)
 
 bool pv_console_write(const char *text, size_t n)
 {
-	struct pv_sg sg;
 	uint64_t token;
 	uint32_t len;
 	unsigned k;
@@ -162,11 +174,5 @@ bool pv_console_write(const char *text, size_t n)
 	k = (unsigned)__builtin_ctz(con_free);
 	for (size_t i = 0; i < n; i++)
 		con_buf[k][i] = text[i];
-	sg = (struct pv_sg){.addr = pv_gaddr((uintptr_t)con_buf[k]), .len = (uint32_t)n};
-	if (pv_vq_drv_add(&con, &sg, 1, 0, k) < 0)
-		return false;
-	con_free &= ~(1u << k);
-	if (pv_vq_drv_kick_needed(&con))
-		pv_io_call(MOAT_PVIO_NOTIFY, con_dev | 1u << 8, 0, 0);
-	return true;
+	return pv_io_post_out(&con, &con_free, k, con_buf[k], (uint32_t)n, con_dev | 1u << 8);
 }

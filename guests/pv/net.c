@@ -93,7 +93,6 @@ static bool net_open(void)
 /* Sends `len` bytes (the VMM refuses frames outside 14-1514 bytes); false if the queue broke. */
 static bool send(const uint8_t *frame, uint32_t len)
 {
-	struct pv_sg sg;
 	uint64_t token;
 	uint32_t used;
 	unsigned k;
@@ -114,13 +113,7 @@ static bool send(const uint8_t *frame, uint32_t len)
 		tx_buf[k][i] = 0; /* no offload asked */
 	for (uint32_t i = 0; i < len && i < BUF - HDR; i++)
 		tx_buf[k][HDR + i] = frame[i];
-	sg = (struct pv_sg){.addr = pv_gaddr((uintptr_t)tx_buf[k]), .len = HDR + len};
-	if (pv_vq_drv_add(&txq, &sg, 1, 0, k) < 0)
-		return false;
-	tx_free &= ~(1u << k);
-	if (pv_vq_drv_kick_needed(&txq))
-		pv_io_call(MOAT_PVIO_NOTIFY, dev | 1u << 8, 0, 0);
-	return true;
+	return pv_io_post_out(&txq, &tx_free, k, tx_buf[k], HDR + len, dev | 1u << 8);
 }
 
 /* The next frame received, copied to `frame` (its length), or 0 at `deadline`. */

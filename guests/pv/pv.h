@@ -59,6 +59,15 @@ void pv_irq_init(void);				   /* every priority, group 1 on */
 void pv_irq_wait(void);				   /* until an interrupt is pending: taken, ended */
 void pv_wait_until(uint64_t t);			   /* the same, or until the counter reaches t */
 uint64_t pv_io_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3); /* x0 */
+struct pv_vq_drv;
+/*
+ * Buffer k of an outgoing queue (`len` bytes at `buf`, bit k of *free)
+ * made available, taken out of *free, and the device told
+ * (MOAT_PVIO_NOTIFY with `notify`: device | queue << 8) if the queue asks;
+ * false if the queue refused it.
+ */
+bool pv_io_post_out(struct pv_vq_drv *vq, uint32_t *free, unsigned k, const void *buf, uint32_t len,
+		    uint64_t notify);
 void pv_check(const char *what, bool ok);	   /* printed; counted in pv_io_failures */
 extern unsigned pv_io_failures;
 bool pv_console_open(void); /* the VMM's virtio console for pv_print: whether it has one */
