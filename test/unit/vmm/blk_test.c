@@ -20,6 +20,7 @@
 #include <libpv/err.h>
 
 #include "blk.h"
+#include "linux_probe.h"
 
 #define RAM_IPA 0x40000000ull
 #define BLOCKS 3
@@ -71,19 +72,9 @@ static uint32_t rd(uint64_t off)
 /* Linux's virtio_mmio probe, for queue 0 at DESC, AVAIL and used_off. */
 static void handshake_at(uint64_t used_off)
 {
-	wr(PV_VMMIO_STATUS, PV_VIRTIO_STATUS_ACKNOWLEDGE | PV_VIRTIO_STATUS_DRIVER);
-	wr(PV_VMMIO_DRIVER_FEATURES_SEL, 1);
-	wr(PV_VMMIO_DRIVER_FEATURES, 1); /* VERSION_1 */
-	wr(PV_VMMIO_DRIVER_FEATURES_SEL, 0);
-	wr(PV_VMMIO_DRIVER_FEATURES, (uint32_t)(VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_SEG_MAX));
-	wr(PV_VMMIO_STATUS, 0xb);
-	wr(PV_VMMIO_QUEUE_SEL, 0);
-	wr(PV_VMMIO_QUEUE_NUM, QSIZE);
-	wr(PV_VMMIO_QUEUE_DESC_LOW, (uint32_t)(RAM_IPA + DESC));
-	wr(PV_VMMIO_QUEUE_DRIVER_LOW, (uint32_t)(RAM_IPA + AVAIL));
-	wr(PV_VMMIO_QUEUE_DEVICE_LOW, (uint32_t)(RAM_IPA + used_off));
-	wr(PV_VMMIO_QUEUE_READY, 1);
-	wr(PV_VMMIO_STATUS, 0xf);
+	struct probe_queue q = { RAM_IPA + DESC, RAM_IPA + AVAIL, RAM_IPA + used_off };
+
+	linux_probe(&b.mmio, (uint32_t)(VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_SEG_MAX), &q, 1, QSIZE);
 	next_desc = avail_idx = 0;
 }
 

@@ -20,6 +20,7 @@
 
 #include <libpv/err.h>
 
+#include "linux_probe.h"
 #include "net.h"
 
 #define RAM_IPA 0x40000000ull
@@ -69,23 +70,14 @@ static uint32_t rd(uint64_t off)
 /* Linux's virtio_mmio probe: VERSION_1 and MAC, both queues. */
 static void handshake(void)
 {
-	wr(PV_VMMIO_STATUS, PV_VIRTIO_STATUS_ACKNOWLEDGE | PV_VIRTIO_STATUS_DRIVER);
-	wr(PV_VMMIO_DRIVER_FEATURES_SEL, 1);
-	wr(PV_VMMIO_DRIVER_FEATURES, 1);
-	wr(PV_VMMIO_DRIVER_FEATURES_SEL, 0);
-	wr(PV_VMMIO_DRIVER_FEATURES, (uint32_t)PV_VIRTIO_NET_F_MAC);
-	wr(PV_VMMIO_STATUS, 0xb);
-	for (unsigned q = 0; q < 2; q++) {
-		wr(PV_VMMIO_QUEUE_SEL, q);
-		wr(PV_VMMIO_QUEUE_NUM, QSIZE);
-		wr(PV_VMMIO_QUEUE_DESC_LOW, (uint32_t)(RAM_IPA + q_desc[q]));
-		wr(PV_VMMIO_QUEUE_DRIVER_LOW, (uint32_t)(RAM_IPA + q_avail[q]));
-		wr(PV_VMMIO_QUEUE_DEVICE_LOW, (uint32_t)(RAM_IPA + q_used[q]));
-		wr(PV_VMMIO_QUEUE_READY, 1);
-		next_desc[q] = avail_idx[q] = 0;
+	struct probe_queue q[2];
+
+	for (unsigned i = 0; i < 2; i++) {
+		q[i] = (struct probe_queue){ RAM_IPA + q_desc[i], RAM_IPA + q_avail[i],
+					     RAM_IPA + q_used[i] };
+		next_desc[i] = avail_idx[i] = 0;
 	}
-	assert_int_equal(rd(PV_VMMIO_STATUS), 0xb);
-	wr(PV_VMMIO_STATUS, 0xf);
+	linux_probe(&n.mmio, (uint32_t)PV_VIRTIO_NET_F_MAC, q, 2, QSIZE);
 }
 
 static void start(void)
