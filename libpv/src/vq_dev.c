@@ -85,23 +85,24 @@ static int add_seg(const struct pv_vq_dev *vq, struct pv_vq_chain *chain,
 	uint32_t write = (d->flags & PV_VIRTQ_DESC_F_WRITE) != 0;
 	uint32_t total = chain->out_bytes + chain->in_bytes; /* <= max_bytes, no wrap */
 	uint32_t n = (uint32_t)chain->n_out + chain->n_in;
+	uint32_t perm = write ? PV_WINDOW_WRITE : PV_WINDOW_READ;
 	struct pv_vq_seg *s;
-	int err;
+	uint8_t *host;
 
 	if (d->len == 0 || d->len > vq->max_bytes - total)
 		return PV_E_LENGTH;
 	if (!write && chain->n_in != 0)
 		return PV_E_DIRECTION;
-	err = pv_window_check(vq->win, pv_gaddr(d->addr), d->len,
-			      write ? PV_WINDOW_WRITE : PV_WINDOW_READ);
-	if (err != PV_OK)
-		return err;
+	host = pv_window_translate(vq->win, pv_gaddr(d->addr), d->len, perm);
+	if (host == NULL)
+		return pv_window_check(vq->win, pv_gaddr(d->addr), d->len, perm);
 	if (n >= chain->max_seg)
 		return PV_E_CHAIN_FULL;
 	s = &chain->seg[n];
 	s->addr = pv_gaddr(d->addr);
 	s->len = d->len;
 	s->write = write;
+	s->host = host;
 	if (write) {
 		chain->n_in++;
 		chain->in_bytes += d->len;
@@ -274,28 +275,29 @@ bool pv_vq_dev_prepare_wait(struct pv_vq_dev *vq)
 	return vq->last_avail == vq->avail_seen;
 }
 
-/* Copies between buf and the chain's segments [first, first + nseg) at byte off. */
-static int chain_copy(const struct pv_vq_dev *vq, const struct pv_vq_chain *chain, uint32_t first,
-		      uint32_t nseg, uint32_t total, uint32_t off, uint8_t *buf, uint32_t len,
-		      bool write)
+/*
+ * Copies between buf and the chain's segments [first, first + nseg) at
+ * byte off, through the views add_seg found for them: each was checked
+ * against its window when popped.
+ */
+static int chain_copy(const struct pv_vq_chain *chain, uint32_t first, uint32_t nseg,
+		      uint32_t total, uint32_t off, uint8_t *buf, uint32_t len, bool write)
 {
 	if (off > total || len > total - off)
 		return PV_E_LENGTH;
 	for (uint32_t i = first; i < first + nseg && len != 0; i++) {
 		const struct pv_vq_seg *s = &chain->seg[i];
-		pv_gaddr_t at = pv_gaddr(s->addr.v + off);
 		uint32_t n;
-		int err;
 
 		if (off >= s->len) {
 			off -= s->len;
 			continue;
 		}
 		n = s->len - off < len ? s->len - off : len;
-		err = write ? pv_window_write(vq->win, at, buf, n)
-			    : pv_window_read(vq->win, at, buf, n);
-		if (err != PV_OK)
-			return err;
+		if (write)
+			pv_copy_to_shared(s->host + off, buf, n);
+		else
+			pv_copy_from_shared(buf, s->host + off, n);
 		buf += n;
 		len -= n;
 		off = 0;
@@ -306,12 +308,14 @@ static int chain_copy(const struct pv_vq_dev *vq, const struct pv_vq_chain *chai
 int pv_vq_chain_read(const struct pv_vq_dev *vq, const struct pv_vq_chain *chain, uint32_t off,
 		     void *dst, uint32_t len)
 {
-	return chain_copy(vq, chain, 0, chain->n_out, chain->out_bytes, off, dst, len, false);
+	(void)vq;
+	return chain_copy(chain, 0, chain->n_out, chain->out_bytes, off, dst, len, false);
 }
 
 int pv_vq_chain_write(const struct pv_vq_dev *vq, const struct pv_vq_chain *chain, uint32_t off,
 		      const void *src, uint32_t len)
 {
-	return chain_copy(vq, chain, chain->n_out, chain->n_in, chain->in_bytes, off,
+	(void)vq;
+	return chain_copy(chain, chain->n_out, chain->n_in, chain->in_bytes, off,
 			  (uint8_t *)(uintptr_t)src, len, true);
 }

@@ -188,25 +188,28 @@ static unsigned parse(struct vblk *b, const struct pv_vq_chain *ch, struct moat_
 	return FORWARD;
 }
 
-/* Returns the chain to the guest with its status byte written. */
-static void answer(struct vblk *b, uint16_t head, uint32_t in_bytes, pv_gaddr_t status,
-		   uint8_t st, uint32_t used)
+/*
+ * Returns the chain to the guest with its status byte written (`status`:
+ * where vq_dev found it in a writable window; NULL for a chain without).
+ */
+static void answer(struct vblk *b, uint16_t head, uint32_t in_bytes, uint8_t *status, uint8_t st,
+		   uint32_t used)
 {
 	struct pv_vq_chain ch = { .head = head, .in_bytes = in_bytes };
 	int err;
 
-	if (in_bytes && pv_window_write(&b->win, status, &st, 1) != PV_OK)
-		used = 0; /* cannot happen: vq_dev checked it writable */
+	if (status)
+		*(volatile uint8_t *)status = st;
 	if ((err = pv_vq_dev_push(&b->q.vq, &ch, used)) != PV_OK)
 		needs_reset(b, "the used ring refused a chain", err);
 }
 
 /* The last writable byte of a chain with one. */
-static pv_gaddr_t status_of(const struct pv_vq_chain *ch)
+static uint8_t *status_of(const struct pv_vq_chain *ch)
 {
 	const struct pv_vq_seg *s = &ch->seg[ch->n_out + ch->n_in - 1];
 
-	return pv_gaddr(s->addr.v + s->len - 1);
+	return s->host + s->len - 1;
 }
 
 static int free_slot(const struct vblk *b)
@@ -248,7 +251,7 @@ static void take(struct vblk *b, const struct pv_vq_chain *ch)
 	if (ch->n_in == 0) {
 		b->stats.bad_chains++;
 		note(b, "a request without a status byte", ch->head);
-		answer(b, ch->head, 0, pv_gaddr(0), 0, 0);
+		answer(b, ch->head, 0, NULL, 0, 0);
 		return;
 	}
 	st = parse(b, ch, &r, &used);
@@ -280,7 +283,10 @@ static unsigned process(struct vblk *b)
 	unsigned taken = 0;
 	int n;
 
-	while (queue_live(b) && room(b)) {
+	/* The queue's registers change only by the guest's MMIO, not while this runs. */
+	if (!queue_live(b))
+		return 0;
+	while (!b->broken && room(b)) {
 		if ((n = pv_vq_dev_pop(&b->q.vq, &ch)) == 0) {
 			/*
 			 * With requests at the backend, their completions bring us
@@ -303,7 +309,7 @@ static unsigned process(struct vblk *b)
 		} else {
 			b->stats.bad_chains++;
 			note(b, pv_err_name(n), ch.head); /* a bad descriptor chain */
-			answer(b, ch.head, 0, pv_gaddr(0), 0, 0);
+			answer(b, ch.head, 0, NULL, 0, 0);
 		}
 	}
 	if (b->stats.requests != before && pv_ring_producer_kick_needed(&b->req) && b->cfg.kick)

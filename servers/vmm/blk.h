@@ -87,7 +87,7 @@ struct vblk_slot {
 	uint16_t head;	    /* the chain, to return */
 	uint32_t in_bytes;  /* its writable bytes */
 	uint32_t used_len;  /* bytes written when it succeeds */
-	pv_gaddr_t status;  /* its status byte */
+	uint8_t *status;    /* its status byte, in the guest's RAM (b->win's view) */
 };
 
 struct vblk_stats {

@@ -43,6 +43,9 @@ static void check_chain(const struct pv_vq_dev *vq, const struct pv_vq_chain *c,
 		check(s->write == (i >= c->n_out));
 		check(pv_window_check(vq->win, s->addr, s->len,
 				      s->write ? PV_WINDOW_WRITE : PV_WINDOW_READ) == PV_OK);
+		/* Its view is the window's, whole: chain reads and writes go through it. */
+		check(s->host == pv_window_translate(vq->win, s->addr, s->len,
+						     s->write ? PV_WINDOW_WRITE : PV_WINDOW_READ));
 		if (s->write)
 			in += s->len;
 		else

@@ -24,11 +24,16 @@ struct pv_vq_dev_config {
 	const struct pv_window_set *win; /* what the driver shared; must outlive the queue */
 };
 
-/* One validated buffer of a chain, in the driver's address space. */
+/*
+ * One validated buffer of a chain, in the driver's address space, and
+ * where the window set maps it on this side (valid while the set is
+ * unchanged, as every window must outlive the queue).
+ */
 struct pv_vq_seg {
 	pv_gaddr_t addr;
 	uint32_t len;	/* non-zero; addr + len lies in a window with the right permission */
 	uint32_t write; /* 1: device-writable, 0: device-readable */
+	uint8_t *host;	/* addr's view here: len bytes, shared with the driver */
 };
 
 /*

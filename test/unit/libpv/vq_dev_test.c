@@ -255,6 +255,9 @@ static void test_roundtrip(void **state)
 	assert_int_equal(segs[0].write, 0);
 	assert_int_equal(segs[2].write, 1);
 	assert_int_equal(segs[2].len, 32);
+	assert_ptr_equal(segs[0].host, guest + OFF_DATA); /* each buffer's view, for the copies */
+	assert_ptr_equal(segs[1].host, guest + OFF_DATA + 0x100);
+	assert_ptr_equal(segs[2].host, guest + OFF_DATA + 0x200);
 	/* Copy the request out across both readable segments. */
 	assert_int_equal(pv_vq_chain_read(&dev, &chain, 0, req, 24), PV_OK);
 	for (unsigned i = 0; i < 24; i++)
