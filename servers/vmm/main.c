@@ -510,6 +510,32 @@ static struct answer exit_answer(unsigned self, moat_word_t label, const moat_wo
 	}
 }
 
+/* Whether our inbox's word has the bit of `channel` (numbered from 1; 0: none) set. */
+static bool from(moat_word_t word, uint64_t channel)
+{
+	return channel && channel <= MOAT_DOMAIN_MAX_CHANNELS &&
+	       (word & MOAT_DOMAIN_CHANNEL_BIT(channel - 1));
+}
+
+/*
+ * Our inbox, x0 its word: each peer that signalled has set its channel's
+ * bit, and only its devices look at their rings (a chatty console costs
+ * the disk nothing).
+ */
+static void signalled(moat_word_t word)
+{
+	if (from(word, vm.info->console_channel)) {
+		console_in(); /* input, or room for output */
+		if (vm.hvc)
+			vcon_backend_signal(&vm.vcon); /* room for output, or input */
+	}
+	if (vm.disk && from(word, vm.info->blk_channel))
+		vblk_backend_signal(&vm.blk); /* completions, or room for requests */
+	if (vm.nic && from(word, vm.info->net_channel))
+		vnet_backend_signal(&vm.net); /* frames, or room to send */
+	deliver();
+}
+
 /* Serves the guest until it is off; a reset comes back here with fresh state. */
 static void serve(void)
 {
@@ -525,14 +551,7 @@ static void serve(void)
 		/* An exit with no caller left (a vCPU off, a reset) makes this reply nothing. */
 		moat_syscall(MOAT_SYS_REPLY_RECV, &r);
 		if (moat_msginfo_label(r.info) == MOAT_LABEL_NOTIFICATION) {
-			console_in(); /* our inbox (x0 its word): input, or room for output */
-			if (vm.disk)
-				vblk_backend_signal(&vm.blk); /* completions, or room for requests */
-			if (vm.nic)
-				vnet_backend_signal(&vm.net); /* frames, or room to send */
-			if (vm.hvc)
-				vcon_backend_signal(&vm.vcon); /* room for output, or input */
-			deliver();
+			signalled(r.x0);
 			a = resume; /* no exit to answer */
 			continue;
 		}
