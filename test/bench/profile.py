@@ -3,11 +3,14 @@
 `-d in_asm,exec,nochain` and counts, per function (kernel and user), the
 instructions executed (each translation block's length times its runs).
 
-usage: profile.py QEMU_ARGS_FILE IMAGE ELF [ELF...] [--start SYM] [--stop SYM]
-       [--per N] [--seconds N]
-ELFs give the symbols (the kernel image's .elf, the programs' .elf files).
-Counting starts when SYM is first executed and ends at the first --stop
-symbol after that; --per divides the counts (by a benchmark's iterations).
+usage: profile.py QEMU_ARGS_FILE IMAGE ELF [ELF...] [--start SYM] [--start-hit N]
+       [--stop SYM] [--per N] [--seconds N] [--extra=ARG]...
+ELFs give the symbols (the kernel image's .elf, the programs' .elf files:
+build the target with -DMOAT_DISTINCT_BASES=ON so that no two programs
+share addresses). Counting starts at the Nth entry to SYM (the first by
+default) and ends at the next entry to the --stop symbol; --per divides
+the counts (by a benchmark's iterations). Each --extra is one more QEMU
+argument (a disk, say).
 """
 import argparse
 import bisect
@@ -21,12 +24,13 @@ import tempfile
 def symbols(elfs):
     syms = []
     for elf in elfs:
+        prog = os.path.basename(elf).removesuffix(".elf")
         out = subprocess.run(["aarch64-linux-gnu-nm", "-n", elf], capture_output=True,
                              text=True, check=True).stdout
         for line in out.splitlines():
             parts = line.split()
             if len(parts) == 3 and parts[1] in "tTwW":
-                syms.append((int(parts[0], 16), parts[2]))
+                syms.append((int(parts[0], 16), f"{parts[2]} ({prog})"))
     syms.sort()
     return [a for a, _ in syms], [n for _, n in syms]
 
@@ -39,6 +43,8 @@ def main():
     p.add_argument("--seconds", type=float, default=20)
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--start")
+    p.add_argument("--start-hit", type=int, default=1)
+    p.add_argument("--extra", action="append", default=[])
     p.add_argument("--stop")
     p.add_argument("--per", type=float, default=1)
     a = p.parse_args()
@@ -47,12 +53,14 @@ def main():
     log = tempfile.mktemp(suffix=".qemu.log")
     cmd = ["qemu-system-aarch64", *qargs, "-icount", "shift=0", "-display", "none",
            "-monitor", "none", "-serial", "null", "-kernel", a.image,
-           "-d", "in_asm,exec,nochain", "-D", log]
+           "-d", "in_asm,exec,nochain", "-D", log, *a.extra]
     try:
         subprocess.run(cmd, timeout=a.seconds)
     except subprocess.TimeoutExpired:
         pass
     addrs, names = symbols(a.elfs)
+    start = addrs[[n.split()[0] for n in names].index(a.start)] if a.start else None
+    stop = addrs[[n.split()[0] for n in names].index(a.stop)] if a.stop else None
 
     def name_of(pc):
         i = bisect.bisect_right(addrs, pc) - 1
@@ -61,6 +69,7 @@ def main():
     tb_len = {}
     per = collections.Counter()
     counting = a.start is None
+    hits = 0
     cur = None
     with open(log, errors="replace") as f:
         for line in f:
@@ -79,16 +88,21 @@ def main():
             if m:
                 cur = None
                 pc = int(m.group(1), 16)
-                name = name_of(pc)
-                if not counting and name == a.start:
-                    counting = True
-                elif counting and a.stop and name == a.stop:
+                if not counting and pc == start:
+                    hits += 1
+                    counting = hits == a.start_hit
+                elif counting and pc == stop:
                     break
                 if counting:
-                    per[name] += tb_len.get(pc, 0)
+                    per[name_of(pc)] += tb_len.get(pc, 0)
     os.unlink(log)
     for name, n in per.most_common(a.top):
         print(f"{n / a.per:12.1f}  {name}")
+    progs = collections.Counter()
+    for name, n in per.items():
+        progs[name.rsplit("(", 1)[-1].rstrip(")")] += n
+    for prog, n in progs.most_common():
+        print(f"{n / a.per:12.1f}  all of {prog}")
     print(f"{sum(per.values()) / a.per:12.1f}  total")
 
 
