@@ -120,7 +120,7 @@ static struct user_context *fast_signal(struct tcb *t)
 	if (!schedule_fast_check(woken, true)) {
 		/* Signalled already: the general scheduler picks who runs. */
 		thread_make_runnable(woken);
-		return resume(schedule());
+		return FASTPATH_RESCHEDULE;
 	}
 	schedule_fast_switch(woken);
 	return resume(woken);

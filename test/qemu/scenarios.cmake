@@ -180,6 +180,14 @@ moat_qemu_test(guest_irq
            "guest: its virtual timer woke it from WFI after [0-9]+ us"
            "KTEST PASS")
 
+# A signal's fastpath meets a vCPU's event falling due: the vCPU, above the
+# woken thread, runs next, entered as a guest (its timer keeps counting).
+moat_qemu_test(guest_signal
+    ROOTSERVER_SOURCES guest/guest_signal_test.c guest/guest_common.c
+    EXPECT "guest_signal: [0-9]+ signals, [0-9]+ wakes of the waiter in 300 ms"
+           "guest_signal: the guest took [0-9]+ timer interrupts meanwhile"
+           "KTEST PASS")
+
 # Moat's PV guest (guests/pv) under a small VMM: every hypercall and device
 # path, bad arguments included; then a hostile run of 100,000 random
 # hypercalls and accesses that neither the kernel nor the VMM survives badly.

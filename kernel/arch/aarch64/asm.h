@@ -94,6 +94,8 @@
 
 /* Entries of fastpath_table (fastpath.h): system calls 0-31 (ccmp's range). */
 #define FASTPATH_TABLE_ENTRIES 32
+/* What an entry returns for "the scheduler chooses" (FASTPATH_RESCHEDULE). */
+#define FASTPATH_RESCHEDULE_ASM 1
 /* The system calls fastpath.S takes (moat/syscall.h). */
 #define MOAT_SYS_CALL_ASM 1
 #define MOAT_SYS_REPLY_RECV_ASM 2

@@ -77,6 +77,7 @@ _Static_assert(MOAT_HVC_NULL == MOAT_HVC_NULL_ASM && ESR_EC_HVC64 == ESR_EC_HVC6
 _Static_assert(MOAT_MSG_REGISTERS == 4 && MOAT_SYS_CALL == MOAT_SYS_CALL_ASM &&
 		       MOAT_SYS_REPLY_RECV == MOAT_SYS_REPLY_RECV_ASM,
 	       "fastpath.S: MR0-MR3 in x2-x5, the system call numbers");
+_Static_assert(FASTPATH_RESCHEDULE_VALUE == FASTPATH_RESCHEDULE_ASM, "vectors.S: el0_switch");
 
 static const char *const vector_names[16] = {
 	"synchronous, current EL with SP_EL0", "IRQ, current EL with SP_EL0",
@@ -202,6 +203,12 @@ void trap_entry(struct trap_frame *frame, unsigned kind)
 	default:
 		report_unexpected(frame, kind);
 	}
+}
+
+/* A fastpath completed a call and left the choice of who runs next (fastpath.h). */
+struct user_context *fastpath_reschedule(void)
+{
+	return next_context();
 }
 
 void trap_first_entry(void)

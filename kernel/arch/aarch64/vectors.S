@@ -157,9 +157,16 @@ el0_not_svc:
 	restore_caller_saved sp
 	eret
 
-/* A fastpath chose another thread (x0): the old one (x19) is saved whole first. */
+/*
+ * A fastpath chose another thread (x0), or left the choice to the general
+ * scheduler (FASTPATH_RESCHEDULE): the old one (x19) is saved whole first.
+ */
 el0_switch:
 	save_rest x19
+	cmp	x0, #FASTPATH_RESCHEDULE_ASM
+	b.ne	user_restore
+	mov	x29, xzr
+	bl	fastpath_reschedule
 	b	user_restore
 
 /* A fault, or a system call for the general path. */
