@@ -47,7 +47,7 @@ void schedule_charge(void)
 
 	if (t) {
 		sched_context_charge(t, cpu->run_start, now);
-		cpu->slice_used += now - cpu->run_start;
+		t->slice_used += now - cpu->run_start;
 	}
 	cpu->run_start = now;
 }
@@ -95,10 +95,10 @@ struct tcb *schedule(void)
 	struct tcb *prev = cpu->current, *t;
 	uint64_t now = arch_timer_now(), next = kernel_events(now);
 
-	/* A thread that used its whole slice goes behind its peers. */
-	if (prev && cpu->slice_used >= timeslice) {
+	/* A thread that used its whole slice goes behind its peers, with a new one. */
+	if (prev && prev->slice_used >= timeslice) {
 		thread_yield();
-		cpu->slice_used = 0;
+		prev->slice_used = 0;
 	}
 	while (!(t = thread_choose())) {
 		arm(cpu, next);
@@ -106,12 +106,10 @@ struct tcb *schedule(void)
 		now = arch_timer_now();
 		next = kernel_events(now);
 	}
-	if (t != prev)
-		cpu->slice_used = 0;
 	cpu->run_start = now;
 	next = min_u64(next, sched_context_next_event(t, now));
 	if (thread_has_peer(t))
-		next = min_u64(next, now + (timeslice - min_u64(cpu->slice_used, timeslice)));
+		next = min_u64(next, now + (timeslice - min_u64(t->slice_used, timeslice)));
 	arm(cpu, next);
 	return t;
 }
@@ -129,7 +127,7 @@ bool schedule_fast_check(const struct tcb *to, bool current_stays)
 	 * reschedules. A round-robin turn that is over is schedule()'s to end.
 	 */
 	return cpu->run_start < cpu->deadline && !(prev->sc && prev->sc->throttled) && !to->vcpu &&
-	       !(current_stays && cpu->slice_used >= timeslice) &&
+	       !(current_stays && prev->slice_used >= timeslice) &&
 	       thread_would_choose(to, current_stays);
 }
 
@@ -142,7 +140,6 @@ void schedule_fast_switch(struct tcb *to)
 	if (to->sc)
 		next = min_u64(next, sched_context_next_event(to, now));
 	if (thread_has_peer(to))
-		next = min_u64(next, now + timeslice);
+		next = min_u64(next, now + (timeslice - min_u64(to->slice_used, timeslice)));
 	arm(cpu, next);
-	cpu->slice_used = 0;
 }

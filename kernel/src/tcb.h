@@ -70,6 +70,13 @@ struct tcb {
 	struct notification *bound;         /* signals wake it from Recv too */
 	char name[32];
 	struct vcpu *vcpu; /* a vCPU thread runs this guest CPU at EL1 (vcpu.h); else NULL */
+	/*
+	 * Of its round-robin time slice, the time it has run since it last
+	 * went behind its peers: kept while others run in between (a thread
+	 * woken above it, say), so that it cannot start its slice again by
+	 * waking one.
+	 */
+	uint64_t slice_used;
 };
 
 _Static_assert(sizeof(struct tcb) <= (1u << MOAT_TCB_SIZE_BITS), "TCB object size");

@@ -75,7 +75,7 @@
 #define EP_RECEIVERS 16 /* head, tail */
 #define REPLY_CALLER 0 /* receiver follows */
 #define REPLY_RECEIVER 8
-#define CPU_RUN_START 48 /* slice_used follows */
+#define CPU_RUN_START 48
 #define SCHED_TOP 0
 #define SCHED_WORDS 8
 #define THREAD_STATE_RUNNABLE 1

@@ -9,9 +9,10 @@
  *   - the partner already waiting (a receiver with a reply object for Call;
  *     a caller bound to the reply object, not a fault, and no sender
  *     queued, for ReplyRecv; no bound notification on the server);
- *   - neither thread with a scheduling context, and the woken thread of a
- *     priority above every ready thread (so there is no round-robin peer
- *     either: the armed timer deadline stays valid);
+ *   - neither thread with a scheduling context, and both of a priority
+ *     above every ready thread (so neither has a round-robin peer: the
+ *     armed timer deadline stays valid, and the caller's time slice, which
+ *     is not charged here, matters to nobody);
  *   - the woken thread's VSpace still there.
  *
  * Anything else branches to fastpath_c (vectors.S), which runs the C
@@ -74,9 +75,9 @@
 
 /*
  * The woken thread x\to may run straight away: no scheduling context for
- * it or the current thread, a priority above every ready thread (so no
- * round-robin peer either), and its VSpace is there. x\ttbr gets the
- * TTBR0 value of that VSpace.
+ * it or the current thread, both above every ready thread (so neither has
+ * a round-robin peer), and its VSpace is there. x\ttbr gets the TTBR0
+ * value of that VSpace.
  */
 .macro can_switch to, ttbr, t1, t2, t3, fail
 	ldr	x\t1, [x19, #TCB_SC]
@@ -98,6 +99,10 @@
 	add	x\t3, x\t2, x\t3, lsl #6	/* the highest ready priority */
 	cmp	x\t1, x\t3
 	b.le	\fail
+	/* A peer of the caller may be ready: C charges the caller's time slice. */
+	ldrb	w\t1, [x19, #TCB_PRIORITY]
+	cmp	x\t1, x\t3
+	b.le	\fail
 1:	ldrb	w\t1, [x\to, #TCB_VSPACE]
 	cmp	w\t1, #CAP_TYPE_VSPACE
 	b.ne	\fail
@@ -108,7 +113,7 @@
 .endm
 
 /*
- * The switch to x\to (x19 stays blocked): the time slice starts now (no
+ * The switch to x\to (x19 stays blocked): its run starts now (no
  * scheduling context to charge), x\to is current and runnable, in its
  * address space; then the caller is saved whole and x\to restored. The armed timer deadline
  * is left as it is: it was no later than every kernel event, and x\to adds
@@ -119,7 +124,7 @@
 	mrs	x\t1, tpidr_el2
 	isb
 	mrs	x\t2, cntpct_el0
-	stp	x\t2, xzr, [x\t1, #CPU_RUN_START]	/* run_start = now, slice_used = 0 */
+	str	x\t2, [x\t1, #CPU_RUN_START]	/* run_start = now (the slice goes on: tcb.h) */
 	str	x\to, [x\t1, #CPU_CURRENT]
 	mov	w\t2, #THREAD_STATE_RUNNABLE
 	str	w\t2, [x\to, #TCB_STATE]

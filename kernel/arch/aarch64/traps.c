@@ -58,7 +58,6 @@ ASM_OFFSET(struct endpoint, receivers.tail, EP_RECEIVERS + 8);
 ASM_OFFSET(struct reply, caller, REPLY_CALLER);
 ASM_OFFSET(struct reply, receiver, REPLY_RECEIVER);
 ASM_OFFSET(struct cpu, run_start, CPU_RUN_START);
-ASM_OFFSET(struct cpu, slice_used, CPU_RUN_START + 8);
 ASM_OFFSET(struct sched, top, SCHED_TOP);
 ASM_OFFSET(struct sched, words, SCHED_WORDS);
 _Static_assert(sizeof(struct cte) == 1u << CTE_SIZE_BITS, "asm.h CTE_SIZE_BITS");

@@ -18,7 +18,6 @@ struct cpu {
 	uint64_t next_deadline; /* counter value of the next tick */
 	uint64_t tick_period;   /* counter ticks between kernel ticks */
 	uint64_t run_start;     /* when `current` last started or was charged */
-	uint64_t slice_used;    /* of `current`'s round-robin time slice */
 	uint64_t deadline;      /* the timer's programmed deadline; UINT64_MAX: off */
 };
 

@@ -107,6 +107,80 @@ static void check_round_robin(void)
 	MOAT_ASSERT(spin[0].burst > rs_us(3000) || spin[1].burst > rs_us(3000));
 }
 
+static moat_cptr_t partner_ntfn, partner_ep, partner_reply;
+static volatile uint64_t partner_wakes;
+
+static void partner_waiter(moat_word_t arg)
+{
+	(void)arg;
+	for (;;) {
+		moat_wait(partner_ntfn);
+		partner_wakes++;
+	}
+}
+
+/* Answers every Call at once (the IPC fastpath both ways when it may). */
+static void partner_server(moat_word_t arg)
+{
+	struct moat_regs r = { .x0 = partner_ep, .x6 = partner_reply };
+
+	(void)arg;
+	moat_syscall(MOAT_SYS_RECV, &r);
+	for (;;) {
+		partner_wakes++;
+		r = (struct moat_regs){ .x0 = partner_ep, .x6 = partner_reply,
+					.info = moat_msginfo(0, 0, 0, 0) };
+		moat_syscall(MOAT_SYS_REPLY_RECV, &r);
+	}
+}
+
+static void kick_partner(bool by_call)
+{
+	struct moat_regs r = { .x0 = partner_ep, .info = moat_msginfo(0, 0, 0, 0) };
+
+	if (by_call)
+		moat_syscall(MOAT_SYS_CALL, &r);
+	else
+		moat_signal(partner_ntfn);
+}
+
+/*
+ * A spinner at our priority while we wake a thread above us without a
+ * pause, by Signal or by Call: each wake runs it for a moment, and our
+ * slice must still run out and give the spinner its turns (a slice that
+ * began again at each of those moments never would).
+ */
+static void check_round_robin_waking(bool by_call)
+{
+	struct spinner self = { 0 };
+	uint64_t start, last, run = 0, kicks = 0;
+	moat_cptr_t a, w;
+
+	spin[0] = (struct spinner){ 0 };
+	partner_wakes = 0;
+	partner_ntfn = rs_make(MOAT_OBJ_NOTIFICATION, 0);
+	partner_ep = rs_make(MOAT_OBJ_ENDPOINT, 0);
+	partner_reply = rs_make(MOAT_OBJ_REPLY, 0);
+	w = rs_thread(by_call ? partner_server : partner_waiter, 0, ROOT_PRIO + 10);
+	a = rs_thread(spinner, 0, ROOT_PRIO);
+	start = last = rs_now();
+	while (rs_now() - start < rs_us(300000)) {
+		kick_partner(by_call);
+		kicks++;
+		account(&self, &last, &run);
+	}
+	spin[0].stop = true;
+	MOAT_ASSERT_EQ(moat_invoke(a, MOAT_TCB_SUSPEND, 0, NULL, 0, NULL), MOAT_OK);
+	MOAT_ASSERT_EQ(moat_invoke(w, MOAT_TCB_SUSPEND, 0, NULL, 0, NULL), MOAT_OK);
+	moat_printf("sched: round robin while waking a thread above by %s: %lu wakes, spinner "
+		    "turns %lu, share %u%%\n",
+		    by_call ? "Call" : "Signal", (unsigned long)kicks, spin[0].turns,
+		    percent(spin[0].ran, spin[0].ran + self.ran));
+	MOAT_ASSERT_EQ(partner_wakes, kicks);
+	MOAT_ASSERT(spin[0].turns >= 8);
+	MOAT_ASSERT(percent(spin[0].ran, spin[0].ran + self.ran) >= 25);
+}
+
 /*
  * A spinner above us with 2 ms every 10 ms: it preempts us whenever it has
  * budget, and gets no more than its 20% share.
@@ -204,6 +278,8 @@ int main(void *arg)
 	set_priority(MOAT_SLOT_ROOT_TCB, ROOT_PRIO);
 	check_errors();
 	check_round_robin();
+	check_round_robin_waking(false);
+	check_round_robin_waking(true);
 	check_budget();
 	check_unconfigured();
 	moat_printf("sched: all checks passed\n");
