@@ -32,12 +32,9 @@ extern const fastpath_fn fastpath_table[FASTPATH_TABLE_SIZE];
  * What an entry returns having completed the call when the next thread
  * is the general scheduler's to choose (it may be a vCPU, which only the
  * general exit enters as a guest): the entry code saves the caller whole
- * and goes there (fastpath_reschedule).
+ * and goes there (trap_schedule_enter, traps.c).
  */
 #define FASTPATH_RESCHEDULE_VALUE 1 /* asm.h: FASTPATH_RESCHEDULE_ASM */
 #define FASTPATH_RESCHEDULE ((struct user_context *)FASTPATH_RESCHEDULE_VALUE)
-
-/* The general scheduler's choice, after a FASTPATH_RESCHEDULE (traps.c). */
-struct user_context *fastpath_reschedule(void);
 
 #endif

@@ -6,7 +6,7 @@
 #include "schedule.h"
 #include "thread.h"
 
-void trap_first_entry(void);
+NORETURN void trap_schedule_enter(void); /* arch/aarch64/traps.c */
 
 static void report_uptime(uint64_t seconds)
 {
@@ -19,5 +19,5 @@ void kernel_payload(void)
 	boot_root_server();
 	schedule_init(report_uptime);
 	kprintf("moat: starting the root server\n");
-	trap_first_entry();
+	trap_schedule_enter();
 }

@@ -20,6 +20,8 @@ _Static_assert(offsetof(struct trap_frame, elr) == 33 * 8, "FRAME_ELR");
 _Static_assert(offsetof(struct trap_frame, far) == 36 * 8, "FRAME_FAR");
 
 void trap_entry(struct trap_frame *frame, unsigned kind);
+/* Into the thread the scheduler chooses (at boot; after FASTPATH_RESCHEDULE). */
+NORETURN void trap_schedule_enter(void);
 
 struct user_context;
 struct user_context *user_entry(unsigned kind);

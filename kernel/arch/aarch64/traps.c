@@ -204,13 +204,11 @@ void trap_entry(struct trap_frame *frame, unsigned kind)
 	}
 }
 
-/* A fastpath completed a call and left the choice of who runs next (fastpath.h). */
-struct user_context *fastpath_reschedule(void)
-{
-	return next_context();
-}
-
-void trap_first_entry(void)
+/*
+ * Into the thread the scheduler chooses, with nobody's context live: at
+ * boot, and after a fastpath's FASTPATH_RESCHEDULE (vectors.S, el0_switch).
+ */
+void trap_schedule_enter(void)
 {
 	user_restore(next_context());
 }

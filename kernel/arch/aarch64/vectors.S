@@ -166,8 +166,7 @@ el0_switch:
 	cmp	x0, #FASTPATH_RESCHEDULE_ASM
 	b.ne	user_restore
 	mov	x29, xzr
-	bl	fastpath_reschedule
-	b	user_restore
+	b	trap_schedule_enter
 
 /* A fault, or a system call for the general path. */
 el0_other:
