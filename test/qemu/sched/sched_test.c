@@ -3,8 +3,9 @@
  * yield (the time slice), budget enforcement by scheduling contexts
  * (measured share), and the SchedControl / SetSchedContext rules.
  *
- * Threads measure their own running time: each spins reading the counter,
- * and a step longer than GAP means it was not running in between.
+ * Threads measure their own running time: each spins reading the counter;
+ * a step shorter than GAP is time it ran, and a turn begins when another
+ * spinner ran in between (account()).
  */
 #include "rs_test.h"
 
@@ -19,19 +20,28 @@ struct spinner {
 
 static struct spinner spin[3];
 static uint64_t gap;
+static struct spinner *last_runner; /* the last to account */
 
+/*
+ * A turn begins when another spinner accounted since this one last did
+ * (one atomic swap: no window to miss it in). A gap longer than GAP with
+ * nobody else in it is the host's (the emulator stalled): no turn, no end
+ * of the run, and nobody's time. On some hosts such stalls come every
+ * 2 ms or so; counted as switches, they made runs look shorter than the
+ * 5 ms slice.
+ */
 static void account(struct spinner *s, uint64_t *last, uint64_t *run)
 {
 	uint64_t t = rs_now(), d = t - *last;
 
-	if (d < gap) {
+	if (__atomic_exchange_n(&last_runner, s, __ATOMIC_RELAXED) != s) {
+		s->turns++;
+		*run = 0;
+	} else if (d < gap) {
 		s->ran += d;
 		*run += d;
 		if (*run > s->burst)
 			s->burst = *run;
-	} else {
-		s->turns++;
-		*run = 0;
 	}
 	*last = t;
 }
