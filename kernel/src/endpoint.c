@@ -109,7 +109,7 @@ void endpoint_send(struct endpoint *ep, struct tcb *sender, const struct send_ar
 		r->ipc.reply = NULL;
 		thread_make_runnable(r);
 		if (a->is_call && reply)
-			reply_bind(reply, sender);
+			reply_bind(reply, sender, r);
 		else if (a->is_call)
 			call_without_reply(sender);
 		return;
@@ -132,7 +132,7 @@ void endpoint_receive(struct endpoint *ep, struct tcb *receiver, struct reply *r
 		if (!s->ipc.is_call)
 			thread_make_runnable(s);
 		else if (reply)
-			reply_bind(reply, s);
+			reply_bind(reply, s, receiver);
 		else
 			call_without_reply(s);
 		return;

@@ -69,7 +69,7 @@ static struct user_context *fast_call(struct tcb *caller)
 	copy_message(caller, dest, c->data);
 	reply->receiver = NULL;
 	dest->ipc.reply = NULL;
-	reply_bind(reply, caller);
+	reply_bind(reply, caller, dest);
 	schedule_fast_switch(dest);
 	return resume(dest);
 }

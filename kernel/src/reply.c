@@ -3,8 +3,26 @@
 
 #include "thread.h"
 
-void reply_bind(struct reply *r, struct tcb *caller)
+/*
+ * r->server and its tcb.serving name each other, or neither is set: so
+ * neither outlives the other's object (reply_finalise, reply_forget_server).
+ */
+static void unserve(struct reply *r)
 {
+	if (r->server)
+		r->server->serving = NULL;
+	r->server = NULL;
+}
+
+void reply_bind(struct reply *r, struct tcb *caller, struct tcb *server)
+{
+	unserve(r);
+	if (caller->sc) { /* its budget pays for the server's run until the reply */
+		if (server->serving)
+			unserve(server->serving);
+		r->server = server;
+		server->serving = r;
+	}
 	r->caller = caller;
 	caller->ipc.reply = r;
 	thread_block(caller, THREAD_BLOCKED_REPLY);
@@ -17,6 +35,7 @@ struct tcb *reply_take(struct reply *r)
 	if (t) {
 		r->caller = NULL;
 		t->ipc.reply = NULL;
+		unserve(r);
 	}
 	return t;
 }
@@ -31,6 +50,7 @@ void reply_finalise(struct reply *r)
 {
 	struct tcb *t = reply_take(r);
 
+	unserve(r); /* one fastpath.S answered may keep its server (reply.h) */
 	if (r->receiver)
 		thread_restart(r->receiver);
 	/* Nobody can reply any more: the caller's Call ends with an error. */
@@ -38,4 +58,10 @@ void reply_finalise(struct reply *r)
 		t->ctx.x[REG_INFO] = moat_msginfo(MOAT_INVALID_CAPABILITY, 0, 0, 0);
 		thread_make_runnable(t);
 	}
+}
+
+void reply_forget_server(struct tcb *t)
+{
+	if (t->serving)
+		unserve(t->serving);
 }

@@ -6,6 +6,7 @@
 #include "arch/timer.h"
 #include "irq.h"
 #include "klog.h"
+#include "reply.h"
 #include "sched_context.h"
 #include "thread.h"
 #include "vcpu.h"
@@ -46,7 +47,7 @@ void schedule_charge(void)
 	uint64_t now = arch_timer_now();
 
 	if (t) {
-		sched_context_charge(t, cpu->run_start, now);
+		sched_context_charge(reply_payer(t), cpu->run_start, now);
 		t->slice_used += now - cpu->run_start;
 	}
 	cpu->run_start = now;

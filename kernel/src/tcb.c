@@ -19,6 +19,7 @@
 #include "cdt.h"
 #include "notification.h"
 #include "phys.h"
+#include "reply.h"
 #include "sched_context.h"
 #include "string.h"
 #include "thread.h"
@@ -266,6 +267,7 @@ void tcb_finalise(struct tcb *t)
 		sched_context_bind(t, NULL);
 	if (t->bound)
 		notification_bind(t->bound, NULL);
+	reply_forget_server(t);
 	cap_delete(&t->cspace);
 	cap_delete(&t->vspace);
 	cap_delete(&t->ipc_frame);

@@ -68,6 +68,12 @@ struct tcb {
 	moat_cptr_t fault_ep;               /* in its own CSpace; 0: none */
 	struct sched_context *sc;           /* its budget; NULL: unlimited */
 	struct notification *bound;         /* signals wake it from Recv too */
+	/*
+	 * The reply object it last took a budgeted caller into, until that
+	 * caller is answered: without a scheduling context of its own, it
+	 * runs on that caller's budget (schedule.c). NULL: none.
+	 */
+	struct reply *serving;
 	char name[32];
 	struct vcpu *vcpu; /* a vCPU thread runs this guest CPU at EL1 (vcpu.h); else NULL */
 	/*

@@ -188,6 +188,15 @@ moat_qemu_test(guest_signal
            "guest_signal: the guest took [0-9]+ timer interrupts meanwhile"
            "KTEST PASS")
 
+# A VMM without a scheduling context of its own serves a budgeted guest's
+# hypercalls on the guest's budget: the two take the guest's share, and a
+# thread below them gets the rest of the CPU (shares of wall time: alone).
+moat_qemu_test(guest_budget
+    SERIAL
+    ROOTSERVER_SOURCES guest/guest_budget_test.c guest/guest_common.c
+    EXPECT "guest_budget: [0-9]+ hypercalls served in 300 ms, and the thread below ran [0-9]+% of the time"
+           "KTEST PASS")
+
 # Moat's PV guest (guests/pv) under a small VMM: every hypercall and device
 # path, bad arguments included; then a hostile run of 100,000 random
 # hypercalls and accesses that neither the kernel nor the VMM survives badly.

@@ -68,6 +68,7 @@
 #define TCB_VSPACE 464
 #define TCB_SC 608
 #define TCB_BOUND 616
+#define TCB_SERVING 624
 #define CAP_EXTRA 4
 #define CAP_OBJ 8 /* data follows */
 #define CTE_SIZE_BITS 6

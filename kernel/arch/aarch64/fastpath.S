@@ -9,8 +9,9 @@
  *   - the partner already waiting (a receiver with a reply object for Call;
  *     a caller bound to the reply object, not a fault, and no sender
  *     queued, for ReplyRecv; no bound notification on the server);
- *   - neither thread with a scheduling context, and both of a priority
- *     above every ready thread (so neither has a round-robin peer: the
+ *   - neither thread with a scheduling context, the current one serving
+ *     no budgeted caller (whose budget would pay for it), and both of a
+ *     priority above every ready thread (so neither has a round-robin peer: the
  *     armed timer deadline stays valid, and the caller's time slice, which
  *     is not charged here, matters to nobody);
  *   - the woken thread's VSpace still there.
@@ -33,13 +34,12 @@
  * x\guard = its guard shifted into place. Else to \fail.
  */
 .macro cspace_one_level slots, guard, radix, t1, fail
-	ldr	x\t1, [x19, #TCB_CSPACE]	/* type, rights, radix, guard bits */
+	ldr	w\t1, [x19, #TCB_CSPACE]	/* type, rights, radix, guard bits */
 	and	x\radix, x\t1, #0xff
 	cmp	x\radix, #CAP_TYPE_CNODE
 	b.ne	\fail
 	ubfx	x\radix, x\t1, #16, #8
-	ubfx	x\t1, x\t1, #24, #8
-	add	x\t1, x\t1, x\radix
+	add	x\t1, x\radix, x\t1, lsr #24	/* radix + guard bits */
 	cmp	x\t1, #64
 	b.ne	\fail
 	ldp	x\slots, x\guard, [x19, #(TCB_CSPACE + CAP_OBJ)]
@@ -75,12 +75,15 @@
 
 /*
  * The woken thread x\to may run straight away: no scheduling context for
- * it or the current thread, both above every ready thread (so neither has
- * a round-robin peer), and its VSpace is there. x\ttbr gets the TTBR0
- * value of that VSpace.
+ * it or the current thread, nor a budgeted caller the current thread
+ * serves (whose budget pays for its run: tcb.h), both above every ready
+ * thread (so neither has a round-robin peer), and its VSpace is there.
+ * x\ttbr gets the TTBR0 value of that VSpace.
  */
 .macro can_switch to, ttbr, t1, t2, t3, fail
 	ldr	x\t1, [x19, #TCB_SC]
+	cbnz	x\t1, \fail
+	ldr	x\t1, [x19, #TCB_SERVING]
 	cbnz	x\t1, \fail
 	ldr	x\t1, [x\to, #TCB_SC]
 	cbnz	x\t1, \fail
@@ -122,8 +125,7 @@
  */
 .macro switch_to to, ttbr, t1, t2
 	mrs	x\t1, tpidr_el2
-	isb
-	mrs	x\t2, cntpct_el0
+	mrs	x\t2, cntpct_el0		/* no isb: a few instructions early is now enough */
 	str	x\t2, [x\t1, #CPU_RUN_START]	/* run_start = now (the slice goes on: tcb.h) */
 	str	x\to, [x\t1, #CPU_CURRENT]
 	mov	w\t2, #THREAD_STATE_RUNNABLE

@@ -45,6 +45,7 @@ ASM_OFFSET(struct tcb, cspace.cap, TCB_CSPACE);
 ASM_OFFSET(struct tcb, vspace.cap, TCB_VSPACE);
 ASM_OFFSET(struct tcb, sc, TCB_SC);
 ASM_OFFSET(struct tcb, bound, TCB_BOUND);
+ASM_OFFSET(struct tcb, serving, TCB_SERVING);
 ASM_OFFSET(struct cap, type, 0);
 ASM_OFFSET(struct cap, rights, 1);
 ASM_OFFSET(struct cap, bits, 2);
