@@ -10,7 +10,8 @@ build the target with -DMOAT_DISTINCT_BASES=ON so that no two programs
 share addresses). Counting starts at the Nth entry to SYM (the first by
 default) and ends at the next entry to the --stop symbol; --per divides
 the counts (by a benchmark's iterations). Each --extra is one more QEMU
-argument (a disk, say).
+argument (a disk, say). Beside each function's instructions: how often
+its first block ran (calls to it, and any branch back to its entry).
 """
 import argparse
 import bisect
@@ -68,6 +69,8 @@ def main():
 
     tb_len = {}
     per = collections.Counter()
+    calls = collections.Counter()
+    entry = dict(zip(addrs, names))  # a block at a symbol's address enters it
     counting = a.start is None
     hits = 0
     cur = None
@@ -95,9 +98,12 @@ def main():
                     break
                 if counting:
                     per[name_of(pc)] += tb_len.get(pc, 0)
+                    if pc in entry:
+                        calls[entry[pc]] += 1
     os.unlink(log)
+    print(f"{'instructions':>12}  {'entries':>8}  function")
     for name, n in per.most_common(a.top):
-        print(f"{n / a.per:12.1f}  {name}")
+        print(f"{n / a.per:12.1f}  {calls[name] / a.per:8.2f}  {name}")
     progs = collections.Counter()
     for name, n in per.items():
         progs[name.rsplit("(", 1)[-1].rstrip(")")] += n
