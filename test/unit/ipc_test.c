@@ -1,8 +1,8 @@
 /*
  * Unit tests for notifications, endpoints and reply objects
  * (kernel/src/notification.c, endpoint.c, reply.c, thread.c): badge
- * semantics, message transfer and its clamping, blocking and waking, and
- * what deletion does to blocked threads.
+ * semantics, message transfer and its clamping, blocking and waking, what
+ * deletion does to blocked threads, and whose budget pays for a server.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,8 @@
 
 #include "endpoint.h"
 #include "notification.h"
+#include "reply.h"
+#include "sched_context.h"
 #include "thread.h"
 
 static struct tcb a, b, c;
@@ -213,6 +215,78 @@ static void test_suspend_cancels(void **state)
 	assert_int_equal(b.ctx.pc, 0x2000);
 }
 
+/* A server without a budget runs on that of the budgeted caller it serves, until the reply. */
+static void test_server_on_callers_budget(void **state)
+{
+	struct send_args call = { .block = true, .is_call = true };
+	struct sched_context sc = { 0 }, own = { 0 };
+
+	(void)state;
+	endpoint_receive(&ep, &b, &r, true);
+	endpoint_send(&ep, &a, &call); /* no budget: the server pays for itself */
+	assert_null(b.serving);
+	assert_null(r.server);
+	assert_ptr_equal(reply_payer(&b), &b);
+	endpoint_reply(&r, &b);
+
+	a.sc = &sc;
+	endpoint_receive(&ep, &b, &r, true);
+	endpoint_send(&ep, &a, &call);
+	assert_ptr_equal(b.serving, &r);
+	assert_ptr_equal(r.server, &b);
+	assert_ptr_equal(reply_payer(&b), &a);
+	b.sc = &own; /* a budget of its own comes first */
+	assert_ptr_equal(reply_payer(&b), &b);
+	b.sc = NULL;
+	endpoint_reply(&r, &b);
+	assert_null(b.serving);
+	assert_null(r.server);
+	assert_ptr_equal(reply_payer(&b), &b);
+
+	/* The caller waiting first (the Recv takes it) is the same. */
+	endpoint_send(&ep, &a, &call);
+	endpoint_receive(&ep, &b, &r, true);
+	assert_ptr_equal(reply_payer(&b), &a);
+	thread_suspend(&a); /* the caller gone: nobody's budget */
+	assert_null(b.serving);
+	assert_null(r.server);
+	assert_ptr_equal(reply_payer(&b), &b);
+}
+
+/* The server and its reply object name each other or neither: no pointer outlives its object. */
+static void test_serving_link_is_mutual(void **state)
+{
+	struct send_args call = { .block = true, .is_call = true };
+	struct sched_context sc = { 0 };
+	struct reply r2 = { 0 };
+
+	(void)state;
+	a.sc = c.sc = &sc;
+	endpoint_receive(&ep, &b, &r, true);
+	endpoint_send(&ep, &a, &call);
+	/* A second budgeted caller into another object: that one pays now. */
+	endpoint_send(&ep, &c, &call);
+	endpoint_receive(&ep, &b, &r2, true);
+	assert_ptr_equal(b.serving, &r2);
+	assert_ptr_equal(r2.server, &b);
+	assert_null(r.server);
+	assert_ptr_equal(reply_payer(&b), &c);
+	/* The object deleted: its caller gets an error, its server pays for itself. */
+	reply_finalise(&r2);
+	assert_null(b.serving);
+	assert_null(r2.server);
+	assert_int_equal(moat_msginfo_label(c.ctx.x[REG_INFO]), MOAT_INVALID_CAPABILITY);
+	/* The server deleted (tcb_finalise): the object no longer names it. */
+	endpoint_reply(&r, &b);
+	endpoint_receive(&ep, &b, &r, true);
+	endpoint_send(&ep, &a, &call);
+	assert_ptr_equal(r.server, &b);
+	reply_forget_server(&b);
+	assert_null(r.server);
+	assert_null(b.serving);
+	assert_ptr_equal(r.caller, &a); /* still bound: deleting the object answers it */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +297,8 @@ int main(void)
 		cmocka_unit_test_setup(test_call_and_reply, setup),
 		cmocka_unit_test_setup(test_deletion_restarts_blocked_threads, setup),
 		cmocka_unit_test_setup(test_suspend_cancels, setup),
+		cmocka_unit_test_setup(test_server_on_callers_budget, setup),
+		cmocka_unit_test_setup(test_serving_link_is_mutual, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
