@@ -81,21 +81,25 @@ static const char *setup(struct net_switch_config *cfg)
 
 #ifdef NET_BENCH
 /*
- * The benchmark build (net_bench, `./moat bench`): the instructions
- * (PMCCNTR_EL0 under -icount shift=0) from the first frame of 1000 bytes
- * or more from port 1 to port 2 (the start of the guests' TCP stream)
- * until BENCH_BYTES of frames have gone that way, and how many frames
- * that took. Everything in between counts: both guests, their VMMs, this
- * switch.
+ * The benchmark build (net_bench, `./moat bench`): from the first frame of
+ * 1000 bytes or more from port 1 to port 2 (the start of the guests' TCP
+ * stream) until BENCH_BYTES of frames have gone that way, how many frames
+ * that took, the virtual time it took (PMCCNTR_EL0: under -icount shift=0,
+ * 1 ns an instruction, and in step with the host's clock while the CPU
+ * waits in WFI) and the instructions executed (event counter 0,
+ * INST_RETIRED, arch/pmu.h, which does not run in WFI), and how many
+ * frames went the other way meanwhile (the receiver's acknowledgements).
+ * Everything in between counts: both guests, their VMMs, this switch.
  */
 #define BENCH_BYTES (6u << 20) /* less than the 8 MiB stream and its headers */
 
 static struct {
-	uint64_t start, bytes, frames;
+	uint64_t start, bytes, frames, back, instructions;
+	uint32_t last; /* the instruction counter at the last frame */
 	bool running, done;
 } bench;
 
-static uint64_t cycles(void)
+static uint64_t virtual_ns(void)
 {
 	uint64_t v;
 
@@ -103,24 +107,42 @@ static uint64_t cycles(void)
 	return v;
 }
 
+/* 32 bits: read at every frame, far less than 2^32 instructions apart. */
+static uint32_t instructions(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, pmevcntr0_el0" : "=r"(v));
+	return (uint32_t)v;
+}
+
 static void bench_forwarded(void *ctx, unsigned from, unsigned to, uint32_t len)
 {
+	uint32_t now;
+
 	(void)ctx;
+	if (bench.running && !bench.done && from == 2 && to == 1)
+		bench.back++;
 	if (bench.done || from != 1 || to != 2 || (!bench.running && len < 1000))
 		return;
+	now = instructions();
 	if (!bench.running) {
 		bench.running = true;
-		bench.start = cycles();
+		bench.start = virtual_ns();
+	} else {
+		bench.instructions += (uint32_t)(now - bench.last);
 	}
+	bench.last = now;
 	bench.bytes += len;
 	bench.frames++;
 	if (bench.bytes < BENCH_BYTES)
 		return;
 	bench.done = true;
 	moat_printf("net: bench: %lu bytes of frames from port 1 to port 2 in %lu frames: "
-		    "%lu instructions\n",
+		    "%lu ns of virtual time, %lu instructions; %lu frames back\n",
 		    (unsigned long)bench.bytes, (unsigned long)bench.frames,
-		    (unsigned long)(cycles() - bench.start));
+		    (unsigned long)(virtual_ns() - bench.start),
+		    (unsigned long)bench.instructions, (unsigned long)bench.back);
 }
 #else
 #define bench_forwarded NULL
