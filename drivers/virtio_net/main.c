@@ -42,7 +42,7 @@ static bool to_switch(void)
 			rxf.len = (uint32_t)len;
 			rx_waiting = true;
 		}
-		put = pv_ring_produce(&chan.tx, &rxf, 1);
+		put = pv_ring_produce_prefix(&chan.tx, &rxf, moat_net_frame_bytes(&rxf));
 		if (put < 0)
 			broken = true;
 		if (put != 1)
@@ -62,7 +62,8 @@ static bool from_switch(void)
 		int err;
 
 		if (!tx_waiting) {
-			int32_t got = pv_ring_consume(&chan.rx, &txf, 1);
+			int32_t got = pv_ring_consume_prefix(&chan.rx, &txf, MOAT_NET_FRAME_HEAD,
+							moat_net_frame_more);
 
 			if (got < 0)
 				broken = true;

@@ -100,7 +100,7 @@ static bool take_one(struct net_switch *s, unsigned i)
 	while (p->buf_used[k]) /* buf_free > 0: one is free */
 		k++;
 	f = &p->buf[k];
-	got = pv_ring_consume(p->rx, f, 1);
+	got = pv_ring_consume_prefix(p->rx, f, MOAT_NET_FRAME_HEAD, moat_net_frame_more);
 	if (got < 0)
 		disconnect(s, i);
 	if (got != 1)
@@ -137,14 +137,14 @@ static bool give_to(struct net_switch *s, unsigned i)
 	unsigned n = 0;
 
 	while (n < NET_SWITCH_BURST && !p->broken) {
-		const struct net_switch_port *from;
+		const struct moat_net_frame *f;
 		int32_t put;
 
 		if (!p->out_waiting && !net_core_next(&s->core, i, &p->out))
 			break;
 		p->out_waiting = true;
-		from = &s->port[p->out.handle >> 8];
-		put = pv_ring_produce(p->tx, &from->buf[p->out.handle & 0xff], 1);
+		f = &s->port[p->out.handle >> 8].buf[p->out.handle & 0xff];
+		put = pv_ring_produce_prefix(p->tx, f, moat_net_frame_bytes(f));
 		if (put < 0)
 			disconnect(s, i);
 		if (put != 1)

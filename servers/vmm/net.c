@@ -121,7 +121,7 @@ static bool transmit(struct vnet *n)
 		if ((why = tx_copy(n, vq, &ch))) {
 			n->stats.tx_dropped++;
 			note(n, why, ch.out_bytes);
-		} else if ((k = pv_ring_produce(&n->tx, &n->frame, 1)) == 1) {
+		} else if ((k = pv_ring_produce_prefix(&n->tx, &n->frame, moat_net_frame_bytes(&n->frame))) == 1) {
 			n->stats.tx_frames++;
 			sent = true;
 		} else {
@@ -148,7 +148,8 @@ static bool rx_frame(struct vnet *n)
 	int32_t k;
 
 	while (rx_pending(n)) {
-		if ((k = pv_ring_consume(&n->rx, &n->frame, 1)) != 1) {
+		if ((k = pv_ring_consume_prefix(&n->rx, &n->frame, MOAT_NET_FRAME_HEAD,
+						 moat_net_frame_more)) != 1) {
 			note(n, "the switch broke the receive ring", (uint64_t)(int64_t)k);
 			return false;
 		}

@@ -21,14 +21,36 @@
 #define MOAT_NET_FRAME_MIN 14u	 /* an Ethernet header */
 #define MOAT_NET_FRAME_MAX 1514u /* no FCS, no jumbo frames */
 
-/* One ring entry: a frame and its length (the rest of `data` is unused). */
+/*
+ * One ring entry: a frame and its length. Only the head and the frame's
+ * bytes cross (libpv's prefix calls, moat_net_frame_bytes): the rest of
+ * `data` is left as it was and means nothing. Aligned to 8, as the ring's
+ * slots are, so that the copies move words.
+ */
 struct moat_net_frame {
-	uint32_t len; /* MOAT_NET_FRAME_MIN..MOAT_NET_FRAME_MAX, else dropped and counted */
+	_Alignas(8) uint32_t len; /* MOAT_NET_FRAME_MIN..MOAT_NET_FRAME_MAX, else dropped and counted */
 	uint32_t reserved;
 	uint8_t data[1520];
 };
 
 _Static_assert(sizeof(struct moat_net_frame) == 1528, "net frame ABI");
+
+#define MOAT_NET_FRAME_HEAD 8u /* len and reserved */
+
+/* The bytes after the head that frame `head` uses (pv_ring_more_fn): its length, at most all of data. */
+static inline uint32_t moat_net_frame_more(const void *head)
+{
+	uint32_t len = ((const struct moat_net_frame *)head)->len;
+
+	return len < sizeof(((struct moat_net_frame *)0)->data)
+		       ? len
+		       : (uint32_t)sizeof(((struct moat_net_frame *)0)->data);
+}
+
+static inline uint32_t moat_net_frame_bytes(const struct moat_net_frame *f)
+{
+	return MOAT_NET_FRAME_HEAD + moat_net_frame_more(f);
+}
 
 #define MOAT_NET_RING_ENTRIES 32u
 #define MOAT_NET_RING_BYTES (128u + MOAT_NET_RING_ENTRIES * 1528u) /* 49024 */
