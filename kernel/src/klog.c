@@ -65,6 +65,11 @@ void klog_put(const struct tcb *writer, char c)
 		klog.pending = true;
 }
 
+bool klog_line_open(void)
+{
+	return !klog.line_start && klog.writer != NULL;
+}
+
 void klog_flush(void)
 {
 	if (!klog.pending)

@@ -23,6 +23,9 @@ struct klog_args {
 /* One byte from `writer` (NULL: the kernel itself). */
 void klog_put(const struct tcb *writer, char c);
 
+/* Whether a domain's line on the log is not finished yet (its last byte was no newline). */
+bool klog_line_open(void);
+
 /* Signals the attached notification if output is waiting: on the way out. */
 void klog_flush(void);
 

@@ -398,6 +398,13 @@ moat_qemu_test(console
     FORBID "^\\[alpha\\] .*beta" "^\\[beta\\] .*alpha" "^\\[alpha\\] alpha: input 'world'" "^\\[beta\\] beta: input '(hello|again)'"
            "^(root: started|moat: uptime|alpha: |beta: )" "^\\[(alpha|beta)\\] (alpha|beta): (putc|channel) line [0-9] [a-zA-Z]{0,25}\\r?$")
 
+# The kernel's uptime report waits for the end of a domain's line on the
+# UART: the root's line, written in two halves 1.5 s apart, comes out whole.
+moat_qemu_test(klog_line
+    ROOTSERVER_SOURCES klog/klog_line_test.c
+    EXPECT "klog_line: one half, the other half"
+           "moat: uptime [0-9]+ s")
+
 # The kernel log ring seen from the root server (docs/console.md): the
 # frame only read-only, KLog only moved, KLog_Attach's checks, records
 # naming the writer, and after the Attach no byte on the UART (the verdict
