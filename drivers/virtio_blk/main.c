@@ -7,6 +7,7 @@
  * once the device has completed the request.
  */
 #include <moat/blk_channel.h>
+#include <moat/counters.h>
 #include <moat/domain.h>
 #include <moat/runtime.h>
 
@@ -55,23 +56,9 @@ static uint64_t refused;
 #define BENCH_GUEST_SECTOR 4096u
 #define BENCH_DIRECT_SECTOR 100000u /* beyond the guest's disk: the direct writes go there */
 
-/*
- * Instructions executed so far, by everything (event counter 0, the
- * kernel's INST_RETIRED, arch/pmu.h): 32 bits, so only differences of
- * less than 2^32 mean anything. Unlike the cycle counter it does not run
- * while the CPU waits for the device, so the count is the work alone.
- */
-static uint32_t cycles(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb\n mrs %0, pmevcntr0_el0" : "=r"(v));
-	return (uint32_t)v;
-}
-
 static struct {
 	uint64_t done;	/* of the guest's stream of the operation being measured */
-	uint32_t start; /* cycles() at its first request */
+	uint32_t start; /* moat_instructions() at its first request */
 	uint32_t op;
 	bool running;
 } bench = { .op = MOAT_BLK_READ };
@@ -79,7 +66,7 @@ static struct {
 /* BENCH_BYTES of `op` by the driver alone, from sector `first`: instructions. */
 static uint64_t bench_direct(enum blk_op op, uint64_t first)
 {
-	uint32_t t0 = cycles();
+	uint32_t t0 = moat_instructions();
 	uint64_t token;
 	unsigned queued = 0, done = 0, n = BENCH_BYTES / BENCH_CHUNK;
 	enum blk_status st;
@@ -101,7 +88,7 @@ static uint64_t bench_direct(enum blk_op op, uint64_t first)
 			moat_invoke(MOAT_DOMAIN_SLOT_IRQ, MOAT_IRQ_HANDLER_ACK, 0, NULL, 0, NULL);
 		}
 	}
-	return (uint32_t)(cycles() - t0);
+	return (uint32_t)(moat_instructions() - t0);
 }
 
 /*
@@ -129,7 +116,7 @@ static void bench_submitted(const struct moat_blk_request *q)
 	if (!bench.running && q->op == bench.op && q->sector == BENCH_GUEST_SECTOR) {
 		bench.running = true;
 		bench.done = 0;
-		bench.start = cycles();
+		bench.start = moat_instructions();
 	}
 }
 
@@ -143,7 +130,7 @@ static void bench_completed(uint32_t op, uint64_t sector, uint64_t bytes)
 		return;
 	moat_printf("virtio_blk: bench: the guest's %s of %u MiB: %lu instructions\n",
 		    op == MOAT_BLK_READ ? "read" : "write", BENCH_BYTES >> 20,
-		    (unsigned long)(uint32_t)(cycles() - bench.start));
+		    (unsigned long)(uint32_t)(moat_instructions() - bench.start));
 	bench.running = false;
 	bench.op = op == MOAT_BLK_READ ? MOAT_BLK_WRITE : UINT32_MAX; /* then the writes */
 }

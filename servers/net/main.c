@@ -7,6 +7,7 @@
  */
 #include <moat/domain.h>
 #include <moat/net_channel.h>
+#include <moat/counters.h>
 #include <moat/runtime.h>
 
 #include "switch.h"
@@ -99,23 +100,6 @@ static struct {
 	bool running, done;
 } bench;
 
-static uint64_t virtual_ns(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb\n mrs %0, pmccntr_el0" : "=r"(v));
-	return v;
-}
-
-/* 32 bits: read at every frame, far less than 2^32 instructions apart. */
-static uint32_t instructions(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb\n mrs %0, pmevcntr0_el0" : "=r"(v));
-	return (uint32_t)v;
-}
-
 static void bench_forwarded(void *ctx, unsigned from, unsigned to, uint32_t len)
 {
 	uint32_t now;
@@ -125,10 +109,10 @@ static void bench_forwarded(void *ctx, unsigned from, unsigned to, uint32_t len)
 		bench.back++;
 	if (bench.done || from != 1 || to != 2 || (!bench.running && len < 1000))
 		return;
-	now = instructions();
+	now = moat_instructions();
 	if (!bench.running) {
 		bench.running = true;
-		bench.start = virtual_ns();
+		bench.start = moat_virtual_ns();
 	} else {
 		bench.instructions += (uint32_t)(now - bench.last);
 	}
@@ -141,7 +125,7 @@ static void bench_forwarded(void *ctx, unsigned from, unsigned to, uint32_t len)
 	moat_printf("net: bench: %lu bytes of frames from port 1 to port 2 in %lu frames: "
 		    "%lu ns of virtual time, %lu instructions; %lu frames back\n",
 		    (unsigned long)bench.bytes, (unsigned long)bench.frames,
-		    (unsigned long)(virtual_ns() - bench.start),
+		    (unsigned long)(moat_virtual_ns() - bench.start),
 		    (unsigned long)bench.instructions, (unsigned long)bench.back);
 }
 #else

@@ -121,7 +121,8 @@ static bool transmit(struct vnet *n)
 		if ((why = tx_copy(n, vq, &ch))) {
 			n->stats.tx_dropped++;
 			note(n, why, ch.out_bytes);
-		} else if ((k = pv_ring_produce_prefix(&n->tx, &n->frame, moat_net_frame_bytes(&n->frame))) == 1) {
+		} else if ((k = pv_ring_produce_prefix(&n->tx, &n->frame,
+							 moat_net_frame_bytes(&n->frame))) == 1) {
 			n->stats.tx_frames++;
 			sent = true;
 		} else {

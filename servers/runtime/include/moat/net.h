@@ -21,6 +21,8 @@
 #define MOAT_NET_FRAME_MIN 14u	 /* an Ethernet header */
 #define MOAT_NET_FRAME_MAX 1514u /* no FCS, no jumbo frames */
 
+#define MOAT_NET_FRAME_DATA 1520u /* a frame's room in a ring entry */
+
 /*
  * One ring entry: a frame and its length. Only the head and the frame's
  * bytes cross (libpv's prefix calls, moat_net_frame_bytes): the rest of
@@ -30,7 +32,7 @@
 struct moat_net_frame {
 	_Alignas(8) uint32_t len; /* MOAT_NET_FRAME_MIN..MOAT_NET_FRAME_MAX, else dropped and counted */
 	uint32_t reserved;
-	uint8_t data[1520];
+	uint8_t data[MOAT_NET_FRAME_DATA];
 };
 
 _Static_assert(sizeof(struct moat_net_frame) == 1528, "net frame ABI");
@@ -42,9 +44,7 @@ static inline uint32_t moat_net_frame_more(const void *head)
 {
 	uint32_t len = ((const struct moat_net_frame *)head)->len;
 
-	return len < sizeof(((struct moat_net_frame *)0)->data)
-		       ? len
-		       : (uint32_t)sizeof(((struct moat_net_frame *)0)->data);
+	return len < MOAT_NET_FRAME_DATA ? len : MOAT_NET_FRAME_DATA;
 }
 
 static inline uint32_t moat_net_frame_bytes(const struct moat_net_frame *f)

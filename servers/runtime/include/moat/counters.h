@@ -1,0 +1,30 @@
+/*
+ * The performance counters a domain may read (the kernel enables EL0
+ * access, arch/pmu.h). Under QEMU's -icount the cycle counter is virtual
+ * time, and it runs while the CPU waits in WFI; event counter 0 counts
+ * INST_RETIRED, by everything, and stops while the CPU waits, so it is
+ * the work alone. It is 32 bits wide: only differences of less than 2^32
+ * mean anything.
+ */
+#ifndef MOAT_COUNTERS_H
+#define MOAT_COUNTERS_H
+
+#include <stdint.h>
+
+static inline uint32_t moat_instructions(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, pmevcntr0_el0" : "=r"(v));
+	return (uint32_t)v;
+}
+
+static inline uint64_t moat_virtual_ns(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n mrs %0, pmccntr_el0" : "=r"(v));
+	return v;
+}
+
+#endif
