@@ -271,7 +271,8 @@ int vnet_init(struct vnet *n, const struct vnet_config *cfg)
 					   sizeof(struct moat_net_frame))))
 		return err;
 	/* The configuration space: mac (spec 5.1.4); no status, so the link is always up. */
-	return vmmio_init(&n->mmio, VNET_DEVICE_ID, PV_VIRTIO_F_VERSION_1 | PV_VIRTIO_NET_F_MAC,
+	return vmmio_init(&n->mmio, VNET_DEVICE_ID,
+			  PV_VIRTIO_F_VERSION_1 | PV_VIRTIO_F_EVENT_IDX | PV_VIRTIO_NET_F_MAC,
 			  VNET_QUEUES, cfg->mac, sizeof(cfg->mac), &ops, n)
 		       ? PV_OK
 		       : PV_E_INVAL;

@@ -67,8 +67,8 @@ static uint32_t rd(uint64_t off)
 	return (uint32_t)x;
 }
 
-/* Linux's virtio_mmio probe: VERSION_1 and MAC, both queues. */
-static void handshake(void)
+/* Linux's virtio_mmio probe: VERSION_1 and `features`, both queues. */
+static void handshake(uint32_t features)
 {
 	struct probe_queue q[2];
 
@@ -77,7 +77,7 @@ static void handshake(void)
 					     RAM_IPA + q_used[i] };
 		next_desc[i] = avail_idx[i] = 0;
 	}
-	linux_probe(&n.mmio, (uint32_t)PV_VIRTIO_NET_F_MAC, q, 2, QSIZE);
+	linux_probe(&n.mmio, features, q, 2, QSIZE);
 }
 
 static void start(void)
@@ -98,7 +98,7 @@ static void start(void)
 						 MOAT_NET_RING_BYTES, MOAT_NET_RING_ENTRIES,
 						 sizeof(struct moat_net_frame)),
 			 PV_OK);
-	handshake();
+	handshake((uint32_t)PV_VIRTIO_NET_F_MAC);
 }
 
 static int setup(void **state)
@@ -208,7 +208,8 @@ static void test_config(void **state)
 	(void)state;
 	assert_int_equal(rd(PV_VMMIO_DEVICE_ID), VNET_DEVICE_ID);
 	wr(PV_VMMIO_DEVICE_FEATURES_SEL, 0);
-	assert_int_equal(rd(PV_VMMIO_DEVICE_FEATURES), (uint32_t)PV_VIRTIO_NET_F_MAC);
+	assert_int_equal(rd(PV_VMMIO_DEVICE_FEATURES),
+			 (uint32_t)(PV_VIRTIO_NET_F_MAC | PV_VIRTIO_F_EVENT_IDX));
 	wr(PV_VMMIO_DEVICE_FEATURES_SEL, 1);
 	assert_int_equal(rd(PV_VMMIO_DEVICE_FEATURES), 1); /* VERSION_1 only */
 	for (unsigned i = 0; i < 6; i++) {
@@ -493,6 +494,46 @@ static void test_event_suppression(void **state)
 	assert_true(switch_take(&f));
 }
 
+/*
+ * With EVENT_IDX (Linux's virtio_net takes it): an interrupt only once the
+ * used index passes the driver's used_event, and the next kick asked for
+ * through avail_event.
+ */
+static void test_event_idx(void **state)
+{
+	uint16_t *tx_used_event = &((struct pv_virtq_avail *)(ram + q_avail[VNET_TX]))->ring[QSIZE];
+	uint16_t *rx_used_event = &((struct pv_virtq_avail *)(ram + q_avail[VNET_RX]))->ring[QSIZE];
+	uint16_t *tx_avail_event =
+		(uint16_t *)&((struct pv_virtq_used *)(ram + q_used[VNET_TX]))->ring[QSIZE];
+	struct buf b = { BUF + 0x8000, 1526, true };
+	struct moat_net_frame f;
+
+	(void)state;
+	wr(PV_VMMIO_STATUS, 0);
+	handshake((uint32_t)(PV_VIRTIO_NET_F_MAC | PV_VIRTIO_F_EVENT_IDX));
+	*tx_used_event = 1; /* at the second used element, not the first */
+	*rx_used_event = 0;
+	tx_one(BUF, 60, 0);
+	notify(VNET_TX);
+	assert_int_equal(used_idx(VNET_TX), 1);
+	assert_false(vnet_irq_level(&n));
+	assert_int_equal(*tx_avail_event, 1); /* a kick for the chain after the one taken */
+	tx_one(BUF, 60, 1);
+	notify(VNET_TX);
+	assert_int_equal(used_idx(VNET_TX), 2);
+	assert_true(vnet_irq_level(&n));
+	assert_int_equal(*tx_avail_event, 2);
+	wr(PV_VMMIO_INTERRUPT_ACK, PV_VMMIO_INT_USED);
+	assert_false(vnet_irq_level(&n));
+	post(VNET_RX, &b, 1);
+	switch_send(60, 0);
+	vnet_backend_signal(&n);
+	assert_int_equal(used_idx(VNET_RX), 1);
+	assert_true(vnet_irq_level(&n)); /* the first used element passes used_event 0 */
+	assert_true(switch_take(&f));
+	assert_true(switch_take(&f));
+}
+
 static void test_bad_chain_returned(void **state)
 {
 	struct pv_virtq_desc *d = (struct pv_virtq_desc *)(ram + q_desc[VNET_TX]);
@@ -522,7 +563,7 @@ static void test_impossible_ring(void **state)
 	/* A reset and a new handshake: it works again. */
 	wr(PV_VMMIO_STATUS, 0);
 	memset(ram, 0, 0x8000);
-	handshake();
+	handshake((uint32_t)PV_VIRTIO_NET_F_MAC);
 	tx_one(BUF, 60, 0);
 	notify(VNET_TX);
 	assert_int_equal(n.stats.tx_frames, 1);
@@ -542,7 +583,7 @@ static void test_reset_rings_keep_working(void **state)
 	memset(ram, 0, RAM_SIZE);
 	vnet_backend_signal(&n); /* no queue: nothing touched */
 	assert_int_equal(((struct pv_virtq_used *)(ram + q_used[VNET_RX]))->idx, 0);
-	handshake();
+	handshake((uint32_t)PV_VIRTIO_NET_F_MAC);
 	post(VNET_RX, &b, 1);
 	tx_one(BUF, 80, 3);
 	notify(VNET_TX);
@@ -588,7 +629,7 @@ int main(void)
 		T(test_tx_lengths),	   T(test_tx_chain_spans),   T(test_tx_writable_refused),
 		T(test_tx_ring_full),	   T(test_rx_multi),	     T(test_rx_no_buffers),
 		T(test_rx_too_small),	   T(test_rx_bad_frame_from_switch),
-		T(test_event_suppression), T(test_bad_chain_returned), T(test_impossible_ring),
+		T(test_event_suppression), T(test_event_idx),	     T(test_bad_chain_returned), T(test_impossible_ring),
 		T(test_reset_rings_keep_working), T(test_queue_moved), T(test_init_refused),
 	};
 
