@@ -5,9 +5,9 @@
  * each with the only source MAC its guest may send from. switch.c moves
  * the frames, core.c decides where they go.
  */
+#include <moat/counters.h>
 #include <moat/domain.h>
 #include <moat/net_channel.h>
-#include <moat/counters.h>
 #include <moat/runtime.h>
 
 #include "switch.h"

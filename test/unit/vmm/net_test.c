@@ -629,7 +629,8 @@ int main(void)
 		T(test_tx_lengths),	   T(test_tx_chain_spans),   T(test_tx_writable_refused),
 		T(test_tx_ring_full),	   T(test_rx_multi),	     T(test_rx_no_buffers),
 		T(test_rx_too_small),	   T(test_rx_bad_frame_from_switch),
-		T(test_event_suppression), T(test_event_idx),	     T(test_bad_chain_returned), T(test_impossible_ring),
+		T(test_event_suppression), T(test_event_idx),	     T(test_bad_chain_returned),
+		T(test_impossible_ring),
 		T(test_reset_rings_keep_working), T(test_queue_moved), T(test_init_refused),
 	};
 

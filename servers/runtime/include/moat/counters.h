@@ -1,6 +1,8 @@
 /*
- * The performance counters a domain may read (the kernel enables EL0
- * access, arch/pmu.h). Under QEMU's -icount the cycle counter is virtual
+ * The performance counters a domain may read, in kernels built with
+ * MOAT_USER_CYCLE_COUNTER (test and benchmark builds; off in deployed
+ * systems, where a read is an undefined instruction;
+ * kernel/src/arch/pmu.h). Under QEMU's -icount the cycle counter is virtual
  * time, and it runs while the CPU waits in WFI; event counter 0 counts
  * INST_RETIRED, by everything, and stops while the CPU waits, so it is
  * the work alone. It is 32 bits wide: only differences of less than 2^32
